@@ -1,0 +1,84 @@
+"""Permission checks, in one place: ``has_perm`` for one object, ``scope_q`` for a queryset."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from zhengtong.core.permissions.models import Grant, Scope
+from zhengtong.core.permissions.registry import ACTIONS
+
+
+def _grants(user) -> list[Grant]:
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    cached = getattr(user, "_zt_grants", None)
+    if cached is None:
+        cached = list(Grant.objects.active().filter(user=user).select_related("role", "department", "region"))
+        user._zt_grants = cached
+        user._zt_role_codes = sorted({g.role.code for g in cached})
+    return cached
+
+
+def forget(user) -> None:
+    """Drop the per-request cache after grants change."""
+    for attr in ("_zt_grants", "_zt_role_codes"):
+        if hasattr(user, attr):
+            delattr(user, attr)
+
+
+def role_codes(user) -> list[str]:
+    _grants(user)
+    return getattr(user, "_zt_role_codes", [])
+
+
+def holds_role(user, code: str) -> bool:
+    return code in role_codes(user)
+
+
+def _covers(grant: Grant, department) -> bool:
+    if grant.scope == Scope.CITY:
+        return True
+    if department is None:
+        return False
+    if grant.scope == Scope.DEPARTMENT:
+        return grant.department_id == department.id
+    if grant.scope == Scope.SUBTREE:
+        return department.path.startswith(grant.department.path)
+    if grant.scope == Scope.REGION:
+        return department.region.path.startswith(grant.region.path)
+    return False
+
+
+def has_perm(user, action: str, *, department=None) -> bool:
+    """May ``user`` perform ``action``? With ``department``, also within the grant's data scope."""
+    if action not in ACTIONS:
+        raise KeyError(f"unregistered action {action!r}")
+    grants = [g for g in _grants(user) if action in g.role.actions]
+    if department is None:
+        return bool(grants)
+    return any(_covers(g, department) for g in grants)
+
+
+def require(user, action: str, *, department=None) -> None:
+    if not has_perm(user, action, department=department):
+        label = ACTIONS[action].label
+        raise PermissionDenied(_("您没有“%(action)s”的权限") % {"action": label})
+
+
+def scope_q(user, action: str, *, department_field: str = "department") -> Q:
+    """A filter restricting a queryset to rows whose department lies in the user's scope."""
+    q = Q(pk__in=[])
+    for grant in _grants(user):
+        if action not in grant.role.actions:
+            continue
+        if grant.scope == Scope.CITY:
+            return Q()
+        if grant.scope == Scope.DEPARTMENT:
+            q |= Q(**{f"{department_field}_id": grant.department_id})
+        elif grant.scope == Scope.SUBTREE:
+            q |= Q(**{f"{department_field}__path__startswith": grant.department.path})
+        elif grant.scope == Scope.REGION:
+            q |= Q(**{f"{department_field}__region__path__startswith": grant.region.path})
+    return q

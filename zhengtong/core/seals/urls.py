@@ -1,0 +1,10 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from zhengtong.core.seals import views
+
+app_name = "seals"
+urlpatterns = [
+    path("", views.lookup, name="lookup"),
+]

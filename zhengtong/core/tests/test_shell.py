@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+
+def test_home_shows_the_government_footer(client, city):
+    response = client.get("/")
+    assert response.status_code == 200
+    body = response.content.decode()
+    for text in ("示范市一体化政务服务平台", "示ICP备00000000号-1", "示公网安备", "网站标识码", "3612000001", "示范市"):
+        assert text in body
+
+
+def test_elderly_mode_is_remembered_and_enlarges_type(client, db):
+    response = client.post("/elderly/", {"next": "/"})
+    assert response.status_code == 302 and response.cookies["zt_elderly"].value == "1"
+    assert 'class="elderly"' in client.get("/").content.decode()
+    client.post("/elderly/", {"next": "/"})
+    assert 'class="elderly"' not in client.get("/").content.decode()
+
+
+def test_english_is_switchable(client, db):
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert '<html lang="en">' in client.get("/").content.decode()
+
+
+def test_health_and_readiness(client, db):
+    assert client.get("/healthz").json() == {"status": "ok"}
+    ready = client.get("/readyz")
+    assert ready.status_code == 200 and ready.json()["checks"]["migrations"] == "ok"
+
+
+def test_metrics_are_exposed(client, db):
+    body = client.get("/metrics").content.decode()
+    assert "zt_audit_entries" in body and "zt_http_requests_total" in body
