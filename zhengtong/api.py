@@ -1,7 +1,14 @@
-"""The JSON API under /api/v1/ (django-ninja, OpenAPI at /api/v1/docs)."""
+"""The JSON API under /api/v1/ (django-ninja, OpenAPI at /api/v1/docs).
+
+Each app that offers endpoints has an ``api.py`` with a module-level ``router``; routers
+are discovered here, mounted at ``/api/v1/<app label>/``, and the spine's own at ``/api/v1/``.
+"""
 
 from __future__ import annotations
 
+import importlib
+
+from django.apps import apps as django_apps
 from ninja import NinjaAPI
 
 from zhengtong.core.api.auth import ApiTokenAuth, SessionStaffOrPublicAuth
@@ -14,4 +21,22 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 
-from zhengtong.core.api import routes as _core_routes  # noqa: E402,F401  (registers the spine's routers)
+from zhengtong.core.api import routes as _core_routes  # noqa: E402,F401  (the spine's shared routes)
+
+
+def _discover() -> None:
+    for config in django_apps.get_app_configs():
+        if not config.name.startswith("zhengtong."):
+            continue
+        try:
+            module = importlib.import_module(f"{config.name}.api")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{config.name}.api":
+                raise
+            continue
+        router = getattr(module, "router", None)
+        if router is not None:
+            api.add_router(f"/{config.label}/", router)
+
+
+_discover()

@@ -74,3 +74,11 @@ def totp_now(user: User) -> str:
 
     device = TOTPDevice.objects.get(user=user)
     return f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):06d}"
+
+
+def login_staff(client, user: User) -> None:
+    """Log a staff member in through the real two-step form (password, then TOTP)."""
+    response = client.post("/accounts/login/", {"username": user.username, "password": PASSWORD})
+    assert response.status_code == 302, response.content.decode()[:500]
+    response = client.post("/accounts/login/otp/", {"token": totp_now(user)})
+    assert response.status_code == 302, response.content.decode()[:500]
