@@ -24,6 +24,8 @@ from zhengtong.lib.gm import sm3_hex
 
 _PG_LOCK_KEY = 0x5A54_4155  # "ZTAU"
 
+_TAIL_SQL = f"SELECT seq, hash FROM {AuditEntry._meta.db_table} ORDER BY seq DESC LIMIT 1"
+
 CHAIN_FIELDS = ("seq", "at", "actor_id", "actor_name", "role", "ip", "action",
                 "object_type", "object_id", "object_repr", "before", "after")
 
@@ -90,9 +92,12 @@ def record(action: str, *, actor=None, obj=None, before: Any = None, after: Any 
         "before": _jsonable(before),
         "after": _jsonable(after),
     }
-    with transaction.atomic():
+    # No savepoint: the entry lives and dies with the caller's transaction.
+    with transaction.atomic(savepoint=False):
         _lock_tail()
-        tail = AuditEntry.objects.order_by("-seq").values_list("seq", "hash").first()
+        with connection.cursor() as cursor:  # hot path: skip the ORM's query compilation
+            cursor.execute(_TAIL_SQL)
+            tail = cursor.fetchone()
         seq, prev = (tail[0] + 1, tail[1]) if tail else (1, GENESIS_HASH)
         values["seq"] = seq
         entry = AuditEntry(prev_hash=prev, hash=chain_hash(prev, values), **values)
