@@ -20,7 +20,7 @@ def applicant(city):
 
 @pytest.fixture
 def enterprise_user(city):
-    return P.enterprise("91110000600037341L", "示范市味道餐饮有限公司", "王强", "110101199003071235")
+    return P.enterprise("91110000600037341L", "示范市味道餐饮有限公司", "王强", "110101199003071233")
 
 
 @pytest.fixture

@@ -4,6 +4,10 @@
     zhengtong run             serve the web, the task worker and the scheduler together
     zhengtong verify-audit    check the audit hash chain (exit 1 naming the first bad entry)
     zhengtong createadmin     create a system, security or audit administrator
+    zhengtong totp USER       the current TOTP code of a demo account (demo mode only)
+    zhengtong import-regions  load GB/T 2260 division codes from a CSV file
+    zhengtong scheduler       run the periodic jobs (zhengtong/core/jobs/schedule.py)
+    zhengtong db_worker       run the background task worker
     zhengtong <any manage.py command>
 """
 

@@ -188,6 +188,8 @@ AXES_FAILURE_LIMIT = env_int("ZT_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("ZT_LOCKOUT_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
+# Retrying during the lockout must not restart the 15 minutes.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "zhengtong.core.accounts.views.locked_out"
 AXES_ENABLED = True
 AXES_VERBOSE = False

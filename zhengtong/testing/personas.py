@@ -6,7 +6,11 @@ from dataclasses import dataclass, field
 
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from zhengtong.core.accounts.actions import bootstrap_staff, check_register_citizen, check_register_enterprise
+from zhengtong.core.accounts.actions import (
+    bootstrap_staff,
+    check_register_citizen,
+    check_register_enterprise,
+)
 from zhengtong.core.accounts.models import User
 from zhengtong.core.org.models import Department, Region
 from zhengtong.core.permissions.apps import sync_builtin_roles

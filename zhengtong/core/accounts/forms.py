@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -46,3 +48,21 @@ class EnterpriseRegistrationForm(_PasswordPair):
     address = forms.CharField(label=_("住所"), max_length=200, required=False)
     field_order = ["name", "uscc", "legal_rep_name", "legal_rep_id_number", "mobile", "email", "address",
                    "password", "password2"]
+
+
+class TotpEnrollForm(forms.Form):
+    """A code from the new authenticator and, when replacing one, a code from the current one."""
+
+    current_token = forms.RegexField(label=_("当前令牌的动态口令"), regex=r"^\d{6}$", max_length=6,
+                                     error_messages={"invalid": _("动态口令为 6 位数字")})
+    token = forms.RegexField(label=_("新令牌显示的动态口令"), regex=r"^\d{6}$", max_length=6,
+                             error_messages={"invalid": _("动态口令为 6 位数字")})
+
+    def __init__(self, *args: Any, needs_current: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not needs_current:
+            del self.fields["current_token"]
+
+
+class RevealForm(forms.Form):
+    reason = forms.CharField(label=_("查看事由"), max_length=200, required=False)

@@ -32,6 +32,11 @@ class User(AbstractUser):
                 condition=models.Q(kind="staff") | models.Q(department__isnull=True),
                 name="accounts_user_only_staff_in_department",
             ),
+            # Citizens log in by mobile too, so one mobile names at most one citizen.
+            models.UniqueConstraint(
+                fields=["mobile"], condition=models.Q(kind="citizen") & ~models.Q(mobile=""),
+                name="accounts_user_unique_citizen_mobile",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from ninja import Router, Schema
+from ninja.errors import ValidationError as NinjaValidationError
 
 from zhengtong.api import api
 from zhengtong.core.identifiers import IdentifierError, mask_id_number, person_facts
@@ -102,6 +103,18 @@ def _not_found(request, exc):
 @api.exception_handler(IdentifierError)
 def _bad_identifier(request, exc):
     return api.create_response(request, {"code": "invalid_identifier", "message": str(exc)}, status=400)
+
+
+@api.exception_handler(NinjaValidationError)
+def _schema_invalid(request, exc):
+    """Ninja's schema errors as 400 with the platform's error shape (not ninja's 422)."""
+    details = []
+    for error in exc.errors:
+        where = ".".join(str(p) for p in error.get("loc", ())[1:]) or "请求"
+        details.append(f"{where}：{error.get('msg', '格式不正确')}")
+    message = "请求数据不符合接口要求：" + "；".join(details)
+    return api.create_response(request, {"code": "invalid_request", "message": message, "errors": exc.errors},
+                               status=400)
 
 
 @api.exception_handler(ValidationError)

@@ -11,7 +11,7 @@ class RequestFacts:
     ip: str = ""
 
 
-current: ContextVar[RequestFacts] = ContextVar("zt_request_facts", default=RequestFacts())
+current: ContextVar[RequestFacts] = ContextVar("zt_request_facts", default=RequestFacts())  # noqa: B039 (frozen)
 
 
 def client_ip(meta: dict) -> str:

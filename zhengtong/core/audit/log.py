@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import datetime, timezone as dt_timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from django.db import connection, transaction
@@ -38,7 +38,7 @@ def _jsonable(value: Any) -> Any:
 
 
 def _at_text(at: datetime) -> str:
-    return at.astimezone(dt_timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def canonical(values: dict[str, Any]) -> bytes:
@@ -131,8 +131,7 @@ class ChainReport:
 def _rows(batch: int) -> Iterator[tuple]:
     columns = ("id", "prev_hash", "hash", *CHAIN_FIELDS)
     qs = AuditEntry.objects.order_by("seq").values_list(*columns)
-    for row in qs.iterator(chunk_size=batch):
-        yield row
+    yield from qs.iterator(chunk_size=batch)
 
 
 def verify_chain(batch: int = 10_000) -> ChainReport:

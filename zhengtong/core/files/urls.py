@@ -1,4 +1,10 @@
 from __future__ import annotations
 
+from django.urls import path
+
+from zhengtong.core.files import views
+
 app_name = "files"
-urlpatterns: list = []
+urlpatterns = [
+    path("<int:attachment_id>/", views.download, name="download"),
+]

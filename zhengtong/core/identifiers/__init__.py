@@ -10,7 +10,13 @@ from datetime import date
 
 from django.utils.translation import gettext_lazy as _
 from stdnum.cn import ric, uscc
-from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength, ValidationError
+from stdnum.exceptions import (
+    InvalidChecksum,
+    InvalidComponent,
+    InvalidFormat,
+    InvalidLength,
+    ValidationError,
+)
 
 
 class IdentifierError(ValueError):
@@ -44,6 +50,8 @@ def normalize_id_number(value: str) -> str:
         return ric.validate((value or "").strip().upper())
     except ValidationError as exc:
         raise IdentifierError(_reason(_RIC_MESSAGES, exc, _("公民身份号码无效"))) from exc
+    except KeyError as exc:  # python-stdnum 2.2 raises KeyError for an address code it does not know
+        raise IdentifierError(str(_RIC_MESSAGES[InvalidComponent])) from exc
 
 
 def normalize_uscc(value: str) -> str:

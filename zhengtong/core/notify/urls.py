@@ -7,4 +7,6 @@ from zhengtong.core.notify import views
 app_name = "notify"
 urlpatterns = [
     path("", views.inbox, name="inbox"),
+    path("<int:pk>/read/", views.mark_read, name="mark_read"),
+    path("read-all/", views.mark_all_read, name="mark_all_read"),
 ]

@@ -7,11 +7,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from io import TextIOBase
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from zhengtong.core.audit.log import record
 from zhengtong.core.identifiers import IdentifierError, normalize_division_code
 from zhengtong.core.org.models import Department, Region, RegionLevel
+from zhengtong.core.permissions.checks import require
 
 
 def level_for_code(code: str) -> str:
@@ -44,7 +47,10 @@ class ImportReport:
 
 def _parse_date(raw: str | None) -> date | None:
     raw = (raw or "").strip()
-    return date.fromisoformat(raw) if raw else None
+    try:
+        return date.fromisoformat(raw) if raw else None
+    except ValueError:
+        raise IdentifierError(_("日期“%(raw)s”格式应为 YYYY-MM-DD") % {"raw": raw}) from None
 
 
 @transaction.atomic
@@ -94,3 +100,42 @@ def do_create_department(*, region: Region, code: str, name: str, parent: Depart
     record("org.department.created", actor=actor, obj=dept,
            after={"code": code, "name": name, "region": region.code, "parent": parent.code if parent else None})
     return dept
+
+
+REQUIRED_COLUMNS = ("code", "name")
+
+
+def check_import_regions(stream: TextIOBase, *, actor) -> ImportReport:
+    """Import division codes from an uploaded CSV (system admin, ``org.manage``)."""
+    require(actor, "org.manage")
+    header = stream.readline()
+    columns = [c.strip() for c in next(csv.reader([header]), [])]
+    missing = [c for c in REQUIRED_COLUMNS if c not in columns]
+    if missing:
+        return ImportReport(errors=[_("第 1 行：缺少列 %(columns)s（须含 code,name，可选 valid_from,valid_to）")
+                                    % {"columns": "、".join(missing)}])
+    stream.seek(0)
+    return import_regions_csv(stream, actor=actor)
+
+
+def _check_department_fields(*, region: Region, code: str, name: str, parent: Department | None) -> None:
+    if not code or not name:
+        raise ValidationError(_("请填写部门编码和部门名称"), code="required")
+    if Department.objects.filter(code=code).exists():
+        raise ValidationError(_("部门编码 %(code)s 已存在") % {"code": code}, code="duplicate")
+    if Department.objects.filter(region=region, name=name).exists():
+        raise ValidationError(_("%(region)s已有名为“%(name)s”的部门") % {"region": region.name, "name": name},
+                              code="duplicate")
+    if parent is not None and not parent.is_active:
+        raise ValidationError(_("上级部门“%(name)s”已停用") % {"name": parent.name}, code="inactive")
+
+
+@transaction.atomic
+def check_create_department(*, actor, region: Region, code: str, name: str, parent: Department | None = None,
+                            short_name: str = "", doc_prefix: str = "", sort_order: int = 100) -> Department:
+    """Validate and create a department (system admin, ``org.manage``)."""
+    require(actor, "org.manage")
+    code, name = code.strip(), name.strip()
+    _check_department_fields(region=region, code=code, name=name, parent=parent)
+    return do_create_department(region=region, code=code, name=name, parent=parent, short_name=short_name.strip(),
+                                doc_prefix=doc_prefix.strip(), sort_order=sort_order, actor=actor)

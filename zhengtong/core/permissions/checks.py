@@ -38,6 +38,9 @@ def holds_role(user, code: str) -> bool:
 
 
 def _covers(grant: Grant, department) -> bool:
+    """Does ``grant`` reach ``department``? Subtree: the department and its descendants.
+    Region: every department of the region *and of its sub-regions* (a city grant covers
+    the counties' departments; a county grant never reaches the city's)."""
     if grant.scope == Scope.CITY:
         return True
     if department is None:

@@ -7,3 +7,6 @@ class SealsConfig(AppConfig):
     name = "zhengtong.core.seals"
     label = "seals"
     verbose_name = "电子印章"
+
+    def ready(self) -> None:
+        from zhengtong.core.seals import access  # noqa: F401  (registers the download rule)

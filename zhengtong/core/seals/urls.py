@@ -1,3 +1,5 @@
+"""Public verification pages, mounted at /verify/."""
+
 from __future__ import annotations
 
 from django.urls import path
@@ -7,4 +9,5 @@ from zhengtong.core.seals import views
 app_name = "seals"
 urlpatterns = [
     path("", views.lookup, name="lookup"),
+    path("<str:code>/", views.document, name="document"),
 ]

@@ -31,3 +31,15 @@ def test_health_and_readiness(client, db):
 def test_metrics_are_exposed(client, db):
     body = client.get("/metrics").content.decode()
     assert "zt_audit_entries" in body and "zt_http_requests_total" in body
+
+
+def test_api_schema_errors_are_400_with_a_chinese_message(client, db):
+    response = client.post("/api/v1/identifiers/id-number", {"wrong": 1}, content_type="application/json")
+    assert response.status_code == 400
+    body = response.json()
+    assert body["code"] == "invalid_request" and "请求数据不符合接口要求" in body["message"]
+
+
+def test_openapi_document_is_served(client, db):
+    response = client.get("/api/v1/openapi.json")
+    assert response.status_code == 200 and response.json()["info"]["title"] == "政通 Zhengtong API"

@@ -20,7 +20,7 @@ def ten(db):
 
 def test_entries_form_one_chain(ten):
     assert ten[0].prev_hash == GENESIS_HASH
-    for previous, entry in zip(ten, ten[1:]):
+    for previous, entry in zip(ten, ten[1:], strict=False):
         assert entry.prev_hash == previous.hash and entry.seq == previous.seq + 1
     assert verify_chain().ok
     call_command("verify_audit")

@@ -31,6 +31,7 @@ def test_it_accepts_the_standard_example_id_number_and_derives_birth_and_gender(
     ("110105194912310021", "校验码"),
     ("11010519491331002X", None),  # month 13
     ("1101051949123100AX", "格式"),
+    ("361221199001010013", "地址码"),  # a division code python-stdnum does not know
 ])
 def test_it_rejects_bad_id_numbers_with_a_chinese_reason(number, reason):
     with pytest.raises(IdentifierError) as excinfo:

@@ -1,0 +1,175 @@
+"""Send messages and record them; deliver e-mail and SMS in the background.
+
+``send`` writes one ``Message`` per recipient and channel inside the caller's transaction,
+so a rolled-back action sends nothing; e-mail and SMS are handed to the task worker on
+commit. Delivery claims a message (queued → sending) with a conditional update, so a task
+run twice, or by two workers, sends it once.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from datetime import timedelta
+from functools import partial
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from zhengtong.core.audit.log import record
+from zhengtong.core.notify.message_templates import TEMPLATES, render
+from zhengtong.core.notify.models import Channel, Message, Status
+from zhengtong.core.notify.sms import get_backend
+
+logger = logging.getLogger("zhengtong.notify")
+
+MAX_ATTEMPTS = 3
+STALE_SENDING = timedelta(hours=1)
+
+
+class Undeliverable(Exception):
+    """The recipient has no address for this channel: retrying cannot help."""
+
+
+def _as_list(recipients: Any) -> list:
+    if hasattr(recipients, "_meta"):
+        recipients = [recipients]
+    unique = {user.pk: user for user in recipients if user is not None}
+    return list(unique.values())
+
+
+def _fill(template: str, subject: str, body: str, context: dict[str, Any] | None) -> tuple[str, str]:
+    if template in TEMPLATES and (not subject or not body):
+        rendered = render(template, **(context or {}))
+        return subject or rendered["subject"], body or rendered["body"]
+    return subject, body
+
+
+@transaction.atomic
+def send(recipients: Any, *, subject: str = "", body: str = "", channels: Sequence[str] = (Channel.INBOX,),
+         link: str = "", template: str = "", obj: Any = None, context: dict[str, Any] | None = None,
+         actor: Any = None) -> list[Message]:
+    """Record a message for every recipient and channel; e-mail and SMS go out after commit."""
+    subject, body = _fill(template, subject, body, context)
+    if not subject or not body:
+        raise ValueError("a message needs a subject and a body (or a registered template)")
+    for channel in channels:
+        Channel(channel)  # an unknown channel is a programming error: fail loudly
+    users = _as_list(recipients)
+    now = timezone.now()
+    related = {"object_type": obj._meta.label_lower, "object_id": str(obj.pk)} if obj is not None else {}
+    messages = [
+        Message(recipient=user, channel=channel, subject=subject[:200], body=body, link=link, template=template,
+                status=Status.SENT if channel == Channel.INBOX else Status.QUEUED,
+                sent_at=now if channel == Channel.INBOX else None, **related)
+        for user in users for channel in channels
+    ]
+    created = [_save(m) for m in messages]
+    if created:
+        record("notify.sent", actor=actor, obj=obj, after={
+            "template": template, "subject": subject[:200], "channels": list(channels), "recipients": len(users)})
+    for message in created:
+        if message.channel != Channel.INBOX:
+            _enqueue_on_commit(message.pk)
+    return created
+
+
+def _save(message: Message) -> Message:
+    message.save(force_insert=True)  # one by one: bulk_create returns no ids on every backend
+    return message
+
+
+def _enqueue_on_commit(message_id: int) -> None:
+    from zhengtong.core.notify.tasks import deliver_message
+
+    transaction.on_commit(partial(deliver_message.enqueue, message_id))
+
+
+def deliver(message_id: int) -> str:
+    """Send one queued e-mail or SMS once; anything else is left as it is."""
+    message = Message.objects.select_related("recipient").filter(pk=message_id).first()
+    if message is None or message.channel == Channel.INBOX or message.status != Status.QUEUED:
+        return "skipped"
+    claimed = Message.objects.filter(pk=message_id, status=Status.QUEUED).update(
+        status=Status.SENDING, attempts=F("attempts") + 1, sent_at=timezone.now())
+    if not claimed:
+        return "skipped"
+    try:
+        _transport(message)
+    except Exception as exc:  # any gateway error is recorded on the message, never lost
+        _fail(message, exc)
+        return "failed"
+    Message.objects.filter(pk=message_id, status=Status.SENDING).update(
+        status=Status.SENT, sent_at=timezone.now(), error="")
+    return "sent"
+
+
+def _fail(message: Message, exc: Exception) -> None:
+    logger.warning("notify: %s message %s failed: %s", message.channel, message.pk, exc.__class__.__name__)
+    changes: dict[str, Any] = {"status": Status.FAILED, "error": (str(exc) or exc.__class__.__name__)[:2000]}
+    if isinstance(exc, Undeliverable):
+        changes["attempts"] = MAX_ATTEMPTS
+    Message.objects.filter(pk=message.pk, status=Status.SENDING).update(**changes)
+
+
+def _absolute(link: str) -> str:
+    return f"{settings.ZT_PUBLIC_URL.rstrip('/')}{link}" if link.startswith("/") else link
+
+
+def _transport(message: Message) -> None:
+    user = message.recipient
+    if message.channel == Channel.EMAIL:
+        if not user.email:
+            raise Undeliverable(_("用户未登记电子邮箱"))
+        body = f"{message.body}\n\n{_absolute(message.link)}" if message.link else message.body
+        send_mail(message.subject, body, settings.DEFAULT_FROM_EMAIL, [user.email], fail_silently=False)
+    elif message.channel == Channel.SMS:
+        if not user.mobile:
+            raise Undeliverable(_("用户未登记手机号码"))
+        get_backend().send(user.mobile, f"【{settings.ZT_SITE_NAME}】{message.body}")
+
+
+def retry_failed() -> int:
+    """Queue again the failed (and abandoned) e-mails and texts that still have attempts left."""
+    stale = timezone.now() - STALE_SENDING
+    Message.objects.filter(status=Status.SENDING, sent_at__lt=stale).update(
+        status=Status.FAILED, error=_("投递中断（发送进程异常退出）"))
+    ids = list(Message.objects.filter(status=Status.FAILED, attempts__lt=MAX_ATTEMPTS)
+               .exclude(channel=Channel.INBOX).values_list("pk", flat=True)[:1000])
+    count = 0
+    for message_id in ids:
+        with transaction.atomic():
+            if Message.objects.filter(pk=message_id, status=Status.FAILED).update(status=Status.QUEUED):
+                _enqueue_on_commit(message_id)
+                count += 1
+    return count
+
+
+@transaction.atomic
+def do_mark_read(message: Message, *, actor: Any) -> bool:
+    """Mark one of the actor's inbox messages read; False when it already was."""
+    if message.recipient_id != actor.pk:
+        raise PermissionDenied(_("只能标记自己的消息"))
+    updated = Message.objects.filter(pk=message.pk, channel=Channel.INBOX, read_at__isnull=True).update(
+        status=Status.READ, read_at=timezone.now())
+    if updated:
+        record("notify.message.read", actor=actor, obj=message)
+    return bool(updated)
+
+
+@transaction.atomic
+def do_mark_all_read(*, actor: Any) -> int:
+    """Mark every unread inbox message of the actor read."""
+    updated = Message.objects.filter(recipient=actor, channel=Channel.INBOX, read_at__isnull=True).update(
+        status=Status.READ, read_at=timezone.now())
+    if updated:
+        record("notify.message.read_all", actor=actor, object_type="notify.message",
+               object_id=str(actor.pk), after={"count": updated})
+    return updated
+

@@ -1,0 +1,109 @@
+"""Data scopes of grants, for one object (``has_perm``) and for querysets (``scope_q``).
+
+A region scope covers the region and every region below it: a grant on 示范市 covers the
+市 departments and 东湖县's departments too; a grant on 东湖县 covers only the county's.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from zhengtong.core.permissions.checks import forget, has_perm, require, scope_q
+from zhengtong.core.permissions.models import Grant, Role, Scope
+from zhengtong.testing.personas import staff
+
+ACTION = "timelimits.case.view"
+
+
+@pytest.fixture
+def viewer(city):
+    return staff("viewer.wu", "吴昊", city.dept("market"))
+
+
+def _grant(user, scope, *, department=None, region=None):
+    Grant.objects.create(user=user, role=Role.objects.get(code="supervisor"), scope=scope,
+                         department=department, region=region)
+    forget(user)
+
+
+def _codes(user) -> set[str]:
+    """Departments of the staff members visible to ``user`` through ``scope_q``."""
+    from zhengtong.core.accounts.models import User
+
+    rows = User.objects.filter(kind="staff").filter(scope_q(user, ACTION)).values_list("department__code", flat=True)
+    return set(rows)
+
+
+@pytest.fixture
+def staff_everywhere(city):
+    for key in ("market", "market_sub", "approval", "county_approval"):
+        staff(f"member.{key}", f"成员{key}", city.dept(key), totp=False)
+
+
+def test_no_grant_no_permission(viewer, city):
+    assert not has_perm(viewer, ACTION)
+    assert not has_perm(viewer, ACTION, department=city.dept("market"))
+    assert _codes(viewer) == set()
+
+
+def test_department_scope_covers_only_that_department(viewer, city, staff_everywhere):
+    _grant(viewer, Scope.DEPARTMENT, department=city.dept("market"))
+    assert has_perm(viewer, ACTION, department=city.dept("market"))
+    assert not has_perm(viewer, ACTION, department=city.dept("market_sub"))
+    assert not has_perm(viewer, ACTION, department=city.dept("approval"))
+    assert _codes(viewer) == {"SF-SCJG"}
+
+
+def test_subtree_scope_includes_children_and_excludes_siblings(viewer, city, staff_everywhere):
+    _grant(viewer, Scope.SUBTREE, department=city.dept("market"))
+    assert has_perm(viewer, ACTION, department=city.dept("market"))
+    assert has_perm(viewer, ACTION, department=city.dept("market_sub"))
+    assert not has_perm(viewer, ACTION, department=city.dept("approval"))
+    assert _codes(viewer) == {"SF-SCJG", "SF-SCJG-1"}
+
+
+def test_region_scope_covers_the_region_and_its_sub_regions(viewer, city, staff_everywhere):
+    _grant(viewer, Scope.REGION, region=city.city)
+    assert has_perm(viewer, ACTION, department=city.dept("approval"))
+    assert has_perm(viewer, ACTION, department=city.dept("county_approval"))
+    assert _codes(viewer) == {"SF-SCJG", "SF-SCJG-1", "SF-XZSP", "DH-XZSP"}
+
+
+def test_county_region_scope_excludes_city_departments(viewer, city, staff_everywhere):
+    _grant(viewer, Scope.REGION, region=city.county)
+    assert has_perm(viewer, ACTION, department=city.dept("county_approval"))
+    assert not has_perm(viewer, ACTION, department=city.dept("approval"))
+    assert _codes(viewer) == {"DH-XZSP"}
+
+
+def test_city_scope_covers_everything(viewer, city, staff_everywhere):
+    _grant(viewer, Scope.CITY)
+    for key in ("market", "market_sub", "approval", "county_approval", "office"):
+        assert has_perm(viewer, ACTION, department=city.dept(key))
+    assert _codes(viewer) == {"SF-SCJG", "SF-SCJG-1", "SF-XZSP", "DH-XZSP"}
+
+
+def test_another_action_is_not_covered(viewer, city):
+    _grant(viewer, Scope.CITY)
+    assert not has_perm(viewer, "timelimits.case.extend", department=city.dept("market"))
+    with pytest.raises(Exception, match="批准延期"):
+        require(viewer, "timelimits.case.extend")
+
+
+def test_a_revoked_grant_stops_counting(viewer, city):
+    _grant(viewer, Scope.CITY)
+    Grant.objects.filter(user=viewer).update(revoked_at="2025-01-01T00:00:00Z")
+    forget(viewer)
+    assert not has_perm(viewer, ACTION)
+
+
+def test_an_inactive_user_has_no_permission(viewer, city):
+    _grant(viewer, Scope.CITY)
+    viewer.is_active = False
+    forget(viewer)
+    assert not has_perm(viewer, ACTION)
+
+
+def test_unknown_actions_are_a_programming_error(viewer):
+    with pytest.raises(KeyError):
+        has_perm(viewer, "no.such.action")

@@ -1,0 +1,20 @@
+"""Verification links and QR codes, for the verify page and for licences other apps print."""
+
+from __future__ import annotations
+
+import segno
+from django.conf import settings
+from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
+
+
+def verify_url(code: str) -> str:
+    """The absolute public URL where anyone can check a signed document."""
+    return settings.ZT_PUBLIC_URL.rstrip("/") + reverse("seals:document", args=[code])
+
+
+def qr_svg(url: str, *, scale: int = 4, title: str = "") -> SafeString:
+    """An inline ``<svg>`` QR code (error correction M) for ``url``; safe to put in a template."""
+    qr = segno.make(url, error="m", micro=False)
+    # segno escapes the title; the data itself is drawn as a path, never as markup.
+    return mark_safe(qr.svg_inline(scale=scale, title=title or None, omitsize=False))  # noqa: S308

@@ -1,0 +1,216 @@
+"""Writes to time-limited cases. Owning apps call these from their own actions, after
+their own permission checks; only an extension needs a permission of its own here."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from zhengtong.core.audit.log import record
+from zhengtong.core.permissions.checks import require
+from zhengtong.core.timelimits import deadlines
+from zhengtong.core.timelimits.models import (
+    RUNNING_STATUSES,
+    CaseExtension,
+    CasePause,
+    CaseStatus,
+    LimitUnit,
+    TimedCase,
+)
+from zhengtong.core.timelimits.registry import get_case_type
+
+DEADLINE_FIELDS = ["due_date", "due_provisional", "yellow_from", "yellow_days", "paused_days", "status"]
+
+
+class CaseStateError(ValueError):
+    """The case is not in a state that allows the change; the message is for the user."""
+
+
+def _locked(case: TimedCase) -> TimedCase:
+    return TimedCase.objects.select_for_update().get(pk=case.pk)
+
+
+def _snapshot(case: TimedCase) -> dict:
+    return {"due_date": case.due_date, "status": case.status, "due_provisional": case.due_provisional}
+
+
+def _finished_pauses(case: TimedCase) -> list[tuple[date, date]]:
+    return [(p.started_on, p.ended_on) for p in case.pauses.all() if p.ended_on is not None]
+
+
+def _apply_deadline(case: TimedCase, today: date, pauses: list[tuple[date, date]]) -> None:
+    """Recompute the case's dates from its facts; set the running status unless paused."""
+    result = deadlines.compute(started_on=case.started_on, limit_days=case.limit_days, unit=case.limit_unit,
+                               extended_days=case.extended_days, pauses=pauses,
+                               yellow_days=case.yellow_days)
+    case.due_date, case.due_provisional = result.due_date, result.provisional
+    case.yellow_from, case.paused_days = result.yellow_from, result.paused_days
+    if case.status in RUNNING_STATUSES:
+        case.status = deadlines.status_on(case.due_date, case.yellow_from, today)
+
+
+@transaction.atomic
+def open_case(*, case_type: str, object_type: str, object_id: str, title: str, department,
+              started_on: date, limit_days: int | None = None, limit_unit: str | None = None,
+              region=None, handler=None, actor=None, today: date | None = None) -> TimedCase:
+    """Start the clock of a time-limited case."""
+    spec = get_case_type(case_type)
+    limit = spec.default_limit_days if limit_days is None else limit_days
+    if limit is None or limit < 0:
+        raise CaseStateError(_("办理时限必须是非负整数"))
+    unit = limit_unit or spec.default_unit
+    if unit not in LimitUnit.values:
+        raise CaseStateError(_("未知的时限单位：%(unit)s") % {"unit": unit})
+    case = TimedCase(case_type=case_type, object_type=object_type, object_id=str(object_id), title=title[:200],
+                     department=department, region=region or department.region, handler=handler,
+                     started_on=started_on, limit_days=limit, limit_unit=unit,
+                     yellow_days=spec.effective_yellow_days, status=CaseStatus.NORMAL)
+    _apply_deadline(case, today or timezone.localdate(), [])
+    case.save(force_insert=True)
+    record("timelimits.case.opened", actor=actor, obj=case,
+           after={"case_type": case_type, "object": f"{object_type}:{object_id}", "started_on": started_on,
+                  "limit": limit, "unit": unit, "due_date": case.due_date, "provisional": case.due_provisional})
+    return case
+
+
+@transaction.atomic
+def pause_case(case: TimedCase, *, on: date, reason: str, actor=None) -> CasePause:
+    """Stop the clock (e.g. waiting for the applicant's supplement or a third party)."""
+    case = _locked(case)
+    if case.status not in RUNNING_STATUSES:
+        raise CaseStateError(_("只有计时中的案件可以暂停计时"))
+    if on < case.started_on:
+        raise CaseStateError(_("暂停日不能早于起算日"))
+    pause = CasePause.objects.create(case=case, reason=reason[:200], started_on=on, created_by=actor)
+    before = _snapshot(case)
+    case.status, case.paused_since = CaseStatus.PAUSED, on
+    case.save(update_fields=["status", "paused_since", "updated_at"])
+    record("timelimits.case.paused", actor=actor, obj=case, before=before,
+           after={"status": case.status, "paused_since": on, "reason": reason[:200]})
+    return pause
+
+
+@transaction.atomic
+def resume_case(case: TimedCase, *, on: date, actor=None, today: date | None = None) -> TimedCase:
+    """Restart the clock; the pause's working days push the due date back."""
+    case = _locked(case)
+    pause = case.pauses.filter(ended_on__isnull=True).first()
+    if case.status != CaseStatus.PAUSED or pause is None:
+        raise CaseStateError(_("该案件没有暂停计时"))
+    if on < pause.started_on:
+        raise CaseStateError(_("恢复日不能早于暂停日"))
+    pause.ended_on = on
+    pause.save(update_fields=["ended_on"])
+    before = _snapshot(case)
+    case.status, case.paused_since = CaseStatus.NORMAL, None
+    _apply_deadline(case, today or timezone.localdate(), _finished_pauses(case))
+    case.save(update_fields=[*DEADLINE_FIELDS, "paused_since", "updated_at"])
+    record("timelimits.case.resumed", actor=actor, obj=case, before=before,
+           after={**_snapshot(case), "paused": [pause.started_on, on], "paused_days": case.paused_days})
+    return case
+
+
+@transaction.atomic
+def extend_case(case: TimedCase, *, days: int, reason: str, approver, today: date | None = None) -> CaseExtension:
+    """Extend the limit by ``days`` (in the case's unit), approved by ``approver``."""
+    case = _locked(case)
+    require(approver, "timelimits.case.extend", department=case.department)
+    if not case.is_open:
+        raise CaseStateError(_("已办结的案件不能延期"))
+    if days <= 0:
+        raise CaseStateError(_("延长天数必须大于零"))
+    if not reason.strip():
+        raise CaseStateError(_("请填写延期理由"))
+    extension = CaseExtension.objects.create(case=case, days=days, reason=reason[:200], approved_by=approver)
+    before = _snapshot(case)
+    case.extended_days += days
+    _apply_deadline(case, today or timezone.localdate(), _finished_pauses(case))
+    case.save(update_fields=[*DEADLINE_FIELDS, "extended_days", "updated_at"])
+    record("timelimits.case.extended", actor=approver, obj=case, before=before,
+           after={**_snapshot(case), "days": days, "reason": reason[:200]})
+    return extension
+
+
+@transaction.atomic
+def finish_case(case: TimedCase, *, on: date, actor=None) -> TimedCase:
+    """Stop the clock for good; a case finished after its due date is marked late."""
+    case = _locked(case)
+    if not case.is_open:
+        raise CaseStateError(_("该案件已办结"))
+    if on < case.started_on:
+        raise CaseStateError(_("办结日不能早于起算日"))
+    before = _snapshot(case)
+    if case.status == CaseStatus.PAUSED:
+        case.pauses.filter(ended_on__isnull=True).update(ended_on=on)
+        case.paused_since = None
+        _apply_deadline(case, on, _finished_pauses(case))
+    case.status, case.finished_on = CaseStatus.FINISHED, on
+    case.finished_late = on > case.due_date
+    case.save(update_fields=[*DEADLINE_FIELDS, "paused_since", "finished_on", "finished_late", "updated_at"])
+    record("timelimits.case.finished", actor=actor, obj=case, before=before,
+           after={"status": case.status, "finished_on": on, "late": case.finished_late})
+    return case
+
+
+@transaction.atomic
+def recompute_deadlines(qs: QuerySet[TimedCase], *, actor=None, today: date | None = None) -> int:
+    """Recompute due dates of the open cases in ``qs`` (after a calendar change); returns how many changed."""
+    today = today or timezone.localdate()
+    changed: list[TimedCase] = []
+    for case in qs.open().select_for_update().prefetch_related("pauses").order_by("pk"):
+        before = _snapshot(case)
+        _apply_deadline(case, today, _finished_pauses(case))
+        if _snapshot(case) != before:
+            changed.append(case)
+            record("timelimits.case.recomputed", actor=actor, obj=case, before=before, after=_snapshot(case))
+    TimedCase.objects.bulk_update(changed, DEADLINE_FIELDS, batch_size=500)
+    return len(changed)
+
+
+@transaction.atomic
+def refresh_statuses(today: date | None = None) -> dict[str, int]:
+    """Set the stored status of every running case as of ``today``, in three UPDATEs.
+
+    Only rows whose status changes are written; each statement reads one index range
+    (``status, due_date`` or ``status, yellow_from``)."""
+    today = today or timezone.localdate()
+    running = TimedCase.objects.filter
+    moved = {
+        CaseStatus.RED: running(status__in=[CaseStatus.NORMAL, CaseStatus.YELLOW], due_date__lt=today)
+        .update(status=CaseStatus.RED),
+        CaseStatus.YELLOW: running(status__in=[CaseStatus.NORMAL, CaseStatus.RED], due_date__gte=today,
+                                   yellow_from__lte=today).update(status=CaseStatus.YELLOW),
+        CaseStatus.NORMAL: running(status__in=[CaseStatus.YELLOW, CaseStatus.RED], yellow_from__gt=today)
+        .update(status=CaseStatus.NORMAL),
+    }
+    counts = {str(k): v for k, v in moved.items()}
+    if any(counts.values()):
+        record("timelimits.statuses.refreshed", object_type="timelimits.timedcase",
+               after={"today": today, "moved_to": counts})
+    return counts
+
+
+@transaction.atomic
+def sync_yellow_thresholds(today: date | None = None) -> int:
+    """Re-derive ``yellow_from`` of open cases whose type's threshold changed since they opened.
+
+    One UPDATE per distinct (type, due date): open cases share few due dates."""
+    from zhengtong.core.calendar import days
+    from zhengtong.core.timelimits.registry import CASE_TYPES
+
+    total = 0
+    for code, spec in CASE_TYPES.items():
+        stale = TimedCase.objects.open().filter(case_type=code).exclude(yellow_days=spec.effective_yellow_days)
+        for due in stale.values_list("due_date", flat=True).distinct().order_by():
+            yellow_from = days.subtract_working_days(due, spec.effective_yellow_days)
+            total += stale.filter(due_date=due).update(yellow_days=spec.effective_yellow_days,
+                                                       yellow_from=yellow_from)
+    if total:
+        record("timelimits.thresholds.synced", object_type="timelimits.timedcase",
+               after={"cases": total, "thresholds": {c: s.effective_yellow_days for c, s in CASE_TYPES.items()}})
+        refresh_statuses(today)
+    return total

@@ -1,0 +1,138 @@
+"""Time-limited cases (办理时限): one row per running clock, whatever app owns the object."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Case, Q, Value, When
+
+
+class LimitUnit(models.TextChoices):
+    WORKING = "working", "工作日"
+    NATURAL = "natural", "自然日"
+
+
+class CaseStatus(models.TextChoices):
+    NORMAL = "normal", "正常"
+    YELLOW = "yellow", "黄牌预警"
+    RED = "red", "红牌超期"
+    PAUSED = "paused", "暂停计时"
+    FINISHED = "finished", "已办结"
+
+
+OPEN_STATUSES = (CaseStatus.NORMAL, CaseStatus.YELLOW, CaseStatus.RED, CaseStatus.PAUSED)
+RUNNING_STATUSES = (CaseStatus.NORMAL, CaseStatus.YELLOW, CaseStatus.RED)
+
+
+def live_status_expression(today: date) -> Case:
+    """The status as of ``today``, from the stored dates (same rule as ``refresh_statuses``)."""
+    return Case(
+        When(status__in=[CaseStatus.FINISHED, CaseStatus.PAUSED], then="status"),
+        When(due_date__lt=today, then=Value(CaseStatus.RED)),
+        When(yellow_from__lte=today, then=Value(CaseStatus.YELLOW)),
+        default=Value(CaseStatus.NORMAL),
+        output_field=models.CharField(),
+    )
+
+
+class TimedCaseQuerySet(models.QuerySet):
+    def open(self) -> TimedCaseQuerySet:
+        return self.filter(status__in=OPEN_STATUSES)
+
+    def with_live_status(self, today: date) -> TimedCaseQuerySet:
+        return self.annotate(live_status=live_status_expression(today))
+
+
+class TimedCase(models.Model):
+    case_type = models.CharField("时限类型", max_length=60, db_index=True)
+    object_type = models.CharField("业务对象类型", max_length=100)
+    object_id = models.CharField("业务对象标识", max_length=64)
+    title = models.CharField("标题", max_length=200)
+    department = models.ForeignKey("org.Department", models.PROTECT, related_name="+", verbose_name="承办部门")
+    region = models.ForeignKey("org.Region", models.PROTECT, null=True, blank=True, related_name="+",
+                               verbose_name="区划")
+    handler = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True,
+                                related_name="+", verbose_name="经办人")
+    started_on = models.DateField("起算日")
+    limit_days = models.PositiveIntegerField("时限")
+    limit_unit = models.CharField("时限单位", max_length=8, choices=LimitUnit.choices, default=LimitUnit.WORKING)
+    extended_days = models.PositiveIntegerField("已延长", default=0)
+    paused_days = models.PositiveIntegerField("已暂停（不计时）", default=0)
+    due_date = models.DateField("到期日")
+    due_provisional = models.BooleanField("到期日为暂定", default=False)
+    yellow_days = models.PositiveSmallIntegerField("预警阈值")
+    yellow_from = models.DateField("预警起始日")
+    paused_since = models.DateField("暂停起始日", null=True, blank=True)
+    finished_on = models.DateField("办结日", null=True, blank=True)
+    finished_late = models.BooleanField("超期办结", default=False)
+    status = models.CharField("状态", max_length=10, choices=CaseStatus.choices, default=CaseStatus.NORMAL)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    objects = TimedCaseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_date", "id"]
+        verbose_name = verbose_name_plural = "时限案件"
+        indexes = [
+            # The daily refresh reads each running status by a date range; the yellow index
+            # also carries due_date so "yellow, not yet red" is decided inside the index.
+            models.Index(fields=["status", "due_date"], name="timelimits_status_due"),
+            models.Index(fields=["status", "yellow_from", "due_date"], name="timelimits_status_yellow"),
+            models.Index(fields=["object_type", "object_id"], name="timelimits_object"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status=CaseStatus.FINISHED, finished_on__isnull=False)
+                | (~Q(status=CaseStatus.FINISHED) & Q(finished_on__isnull=True)),
+                name="timelimits_finished_has_date"),
+            models.CheckConstraint(
+                condition=Q(status=CaseStatus.PAUSED, paused_since__isnull=False)
+                | (~Q(status=CaseStatus.PAUSED) & Q(paused_since__isnull=True)),
+                name="timelimits_paused_has_date"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_open(self) -> bool:
+        return self.status != CaseStatus.FINISHED
+
+
+class CasePause(models.Model):
+    case = models.ForeignKey(TimedCase, models.CASCADE, related_name="pauses", verbose_name="案件")
+    reason = models.CharField("暂停原因", max_length=200)
+    started_on = models.DateField("暂停日")
+    ended_on = models.DateField("恢复日", null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True,
+                                   related_name="+", verbose_name="操作人")
+
+    class Meta:
+        ordering = ["started_on", "id"]
+        verbose_name = verbose_name_plural = "暂停计时"
+        constraints = [
+            models.UniqueConstraint(fields=["case"], condition=Q(ended_on__isnull=True),
+                                    name="timelimits_one_open_pause"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.started_on}–{self.ended_on or ''}"
+
+
+class CaseExtension(models.Model):
+    case = models.ForeignKey(TimedCase, models.CASCADE, related_name="extensions", verbose_name="案件")
+    days = models.PositiveIntegerField("延长天数")
+    reason = models.CharField("延期理由", max_length=200)
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+",
+                                    verbose_name="批准人")
+    created_at = models.DateTimeField("批准时间", auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = verbose_name_plural = "延期"
+
+    def __str__(self) -> str:
+        return f"{self.case_id} +{self.days}"
