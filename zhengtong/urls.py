@@ -21,6 +21,11 @@ urlpatterns = [
     path("verify/", include("zhengtong.core.seals.urls")),
     path("files/", include("zhengtong.core.files.urls")),
     path("inbox/", include("zhengtong.core.notify.urls")),
+    path("services/", include("zhengtong.services.catalog.urls")),
+    path("apply/", include("zhengtong.services.applications.urls")),
+    path("tasks/", include("zhengtong.services.workflow.urls")),
+    path("pay/", include("zhengtong.services.billing.urls")),
+    path("supervision/", include("zhengtong.supervision.urls")),
     path("", include("zhengtong.core.urls")),
     path("pages/", include(wagtail_urls)),
 ]

@@ -22,8 +22,9 @@ from zhengtong.core.timelimits.models import (
     TimedCase,
 )
 from zhengtong.core.timelimits.registry import get_case_type
+from zhengtong.core.timelimits.signals import case_finished
 
-DEADLINE_FIELDS = ["due_date", "due_provisional", "yellow_from", "yellow_days", "paused_days", "status"]
+DEADLINE_FIELDS = ["due_date", "statutory_due_date", "due_provisional", "yellow_from", "yellow_days", "paused_days", "status"]
 
 
 class CaseStateError(ValueError):
@@ -46,8 +47,9 @@ def _apply_deadline(case: TimedCase, today: date, pauses: list[tuple[date, date]
     """Recompute the case's dates from its facts; set the running status unless paused."""
     result = deadlines.compute(started_on=case.started_on, limit_days=case.limit_days, unit=case.limit_unit,
                                extended_days=case.extended_days, pauses=pauses,
-                               yellow_days=case.yellow_days)
+                               yellow_days=case.yellow_days, statutory_days=case.statutory_days)
     case.due_date, case.due_provisional = result.due_date, result.provisional
+    case.statutory_due_date = result.statutory_due_date
     case.yellow_from, case.paused_days = result.yellow_from, result.paused_days
     if case.status in RUNNING_STATUSES:
         case.status = deadlines.status_on(case.due_date, case.yellow_from, today)
@@ -56,7 +58,9 @@ def _apply_deadline(case: TimedCase, today: date, pauses: list[tuple[date, date]
 @transaction.atomic
 def open_case(*, case_type: str, object_type: str, object_id: str, title: str, department,
               started_on: date, limit_days: int | None = None, limit_unit: str | None = None,
-              region=None, handler=None, actor=None, today: date | None = None) -> TimedCase:
+              region=None, handler=None, actor=None, today: date | None = None,
+              statutory_days: int | None = None, subject_code: str = "", subject_name: str = "",
+              party=None) -> TimedCase:
     """Start the clock of a time-limited case."""
     spec = get_case_type(case_type)
     limit = spec.default_limit_days if limit_days is None else limit_days
@@ -67,7 +71,8 @@ def open_case(*, case_type: str, object_type: str, object_id: str, title: str, d
         raise CaseStateError(_("未知的时限单位：%(unit)s") % {"unit": unit})
     case = TimedCase(case_type=case_type, object_type=object_type, object_id=str(object_id), title=title[:200],
                      department=department, region=region or department.region, handler=handler,
-                     started_on=started_on, limit_days=limit, limit_unit=unit,
+                     started_on=started_on, limit_days=limit, limit_unit=unit, statutory_days=statutory_days,
+                     subject_code=subject_code, subject_name=subject_name[:200], party=party,
                      yellow_days=spec.effective_yellow_days, status=CaseStatus.NORMAL)
     _apply_deadline(case, today or timezone.localdate(), [])
     case.save(force_insert=True)
@@ -153,6 +158,7 @@ def finish_case(case: TimedCase, *, on: date, actor=None) -> TimedCase:
     case.save(update_fields=[*DEADLINE_FIELDS, "paused_since", "finished_on", "finished_late", "updated_at"])
     record("timelimits.case.finished", actor=actor, obj=case, before=before,
            after={"status": case.status, "finished_on": on, "late": case.finished_late})
+    case_finished.send(sender=TimedCase, case=case, actor=actor)
     return case
 
 

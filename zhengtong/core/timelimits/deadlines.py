@@ -28,6 +28,7 @@ class Deadline:
     provisional: bool
     yellow_from: date
     paused_days: int
+    statutory_due_date: date | None = None
 
 
 def pause_length(unit: str, start: date, end: date) -> int:
@@ -43,11 +44,17 @@ def due_date(started_on: date, total_days: int, unit: str) -> date:
 
 
 def compute(*, started_on: date, limit_days: int, unit: str, extended_days: int = 0,
-            pauses: Iterable[tuple[date, date]] = (), yellow_days: int) -> Deadline:
+            pauses: Iterable[tuple[date, date]] = (), yellow_days: int,
+            statutory_days: int | None = None) -> Deadline:
+    """Pauses (补正, special steps such as hearings or expert review) stop both clocks;
+    an approved extension extends both."""
     paused = sum(pause_length(unit, start, end) for start, end in pauses)
     due = due_date(started_on, limit_days + extended_days + paused, unit)
-    return Deadline(due_date=due, provisional=days.span_provisional(started_on, due),
-                    yellow_from=days.subtract_working_days(due, yellow_days), paused_days=paused)
+    statutory = (due_date(started_on, statutory_days + extended_days + paused, unit)
+                 if statutory_days is not None else None)
+    return Deadline(due_date=due, provisional=days.span_provisional(started_on, max(due, statutory or due)),
+                    yellow_from=days.subtract_working_days(due, yellow_days), paused_days=paused,
+                    statutory_due_date=statutory)
 
 
 def status_on(due: date, yellow_from: date, today: date) -> str:

@@ -58,6 +58,15 @@ class TimedCase(models.Model):
     started_on = models.DateField("起算日")
     limit_days = models.PositiveIntegerField("时限")
     limit_unit = models.CharField("时限单位", max_length=8, choices=LimitUnit.choices, default=LimitUnit.WORKING)
+    # The statutory limit (法定时限) beside the promised one (承诺时限, ``limit_days``): the
+    # status colours follow the promise; supervision also flags statutory overruns.
+    statutory_days = models.PositiveIntegerField("法定时限", null=True, blank=True)
+    statutory_due_date = models.DateField("法定到期日", null=True, blank=True)
+    # What the case is about, for filtering across apps (e.g. the service item).
+    subject_code = models.CharField("事项编码", max_length=64, blank=True, db_index=True)
+    subject_name = models.CharField("事项名称", max_length=200, blank=True)
+    party = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True,
+                              related_name="+", verbose_name="申请人/当事人")
     extended_days = models.PositiveIntegerField("已延长", default=0)
     paused_days = models.PositiveIntegerField("已暂停（不计时）", default=0)
     due_date = models.DateField("到期日")

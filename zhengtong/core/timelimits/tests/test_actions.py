@@ -125,3 +125,29 @@ def test_finishing_a_paused_case_closes_the_pause(db, city):
 def test_it_rejects_a_negative_limit(db, city):
     with pytest.raises(CaseStateError):
         _open(city, limit_days=-1)
+
+
+def test_the_statutory_clock_runs_beside_the_promise_and_pauses_with_it(db, city, applicant):
+    case = _open(city, limit_days=5, statutory_days=20, subject_code="SX-001", subject_name="食品经营许可",
+                 party=applicant)
+    assert case.due_date == D("2025-03-10") and case.statutory_due_date == D("2025-03-31")
+    pause_case(case, on=D("2025-03-04"), reason="补正材料")
+    case = resume_case(case, on=D("2025-03-06"), today=D("2025-03-06"))
+    assert case.due_date == D("2025-03-12") and case.statutory_due_date == D("2025-04-02")
+    assert case.subject_code == "SX-001" and case.party == applicant
+
+
+def test_finishing_a_case_sends_case_finished_inside_the_transaction(db, city):
+    from zhengtong.core.timelimits.signals import case_finished
+
+    seen = []
+
+    def receiver(sender, case, actor, **kwargs):
+        seen.append(case.pk)
+
+    case_finished.connect(receiver)
+    try:
+        case = finish_case(_open(city), on=D("2025-03-05"))
+    finally:
+        case_finished.disconnect(receiver)
+    assert seen == [case.pk]
