@@ -98,3 +98,15 @@ def test_one_locked_account_does_not_lock_another(client, applicant, enterprise_
     for _ in range(5):
         _login(client, "13800000001", BAD)
     assert _login(client, "91110000600037341L").status_code == 302
+
+
+def test_failed_logins_and_the_lockout_are_audited(client, applicant):
+    from zhengtong.core.audit.models import AuditEntry
+
+    for _ in range(5):
+        _login(client, "11010519491231002X", BAD)
+    failed = AuditEntry.objects.filter(action="accounts.login.failed", object_id=str(applicant.pk))
+    assert failed.count() == 5
+    locked = AuditEntry.objects.get(action="accounts.login.locked_out")
+    assert locked.object_id == str(applicant.pk) and locked.ip == "127.0.0.1"
+    assert BAD not in str(locked.after) and BAD not in str(failed.first().after)
