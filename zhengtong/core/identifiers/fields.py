@@ -7,6 +7,7 @@ from collections.abc import Callable
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from zhengtong.core.identifiers import (
     IdentifierError,
@@ -51,7 +52,7 @@ class IdNumberFormField(_NormalizingFormField):
 
     def __init__(self, **kwargs):
         kwargs.setdefault("max_length", 18)
-        kwargs.setdefault("label", "公民身份号码")
+        kwargs.setdefault("label", _("公民身份号码"))
         super().__init__(**kwargs)
 
 
@@ -61,7 +62,7 @@ class UsccFormField(_NormalizingFormField):
 
     def __init__(self, **kwargs):
         kwargs.setdefault("max_length", 18)
-        kwargs.setdefault("label", "统一社会信用代码")
+        kwargs.setdefault("label", _("统一社会信用代码"))
         super().__init__(**kwargs)
 
 
@@ -71,7 +72,7 @@ class MobileFormField(_NormalizingFormField):
 
     def __init__(self, **kwargs):
         kwargs.setdefault("max_length", 16)
-        kwargs.setdefault("label", "手机号码")
+        kwargs.setdefault("label", _("手机号码"))
         super().__init__(**kwargs)
 
 

@@ -33,7 +33,8 @@ class SealError(Exception):
 
 
 def default_seal_name(department: Department) -> str:
-    return _("%(department)s行政审批专用章") % {"department": department.name}
+    # The seal's name is a legal fact stored with it: never translated to the admin's language.
+    return f"{department.name}行政审批专用章"
 
 
 def _retire(seal: Seal, *, actor) -> None:

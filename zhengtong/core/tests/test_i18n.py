@@ -1,0 +1,94 @@
+"""The English catalog: switching language shows English, and no translation breaks a placeholder."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from django.conf import settings
+
+CATALOG = Path(settings.LOCALE_PATHS[0]) / "en" / "LC_MESSAGES" / "django.po"
+
+# %(name)s / %(n)d style, bare %s / %d, and {name} / {} str.format fields.
+_PLACEHOLDER = re.compile(r"%\([^)]+\)[-#0 +]*\d*(?:\.\d+)?[sdifrxXeEgGc]|%[sdifr]|\{[^{}\s]*\}")
+
+
+def _unquote(line: str) -> str:
+    body = line[line.index('"') + 1:line.rindex('"')]
+    return re.sub(r'\\(.)', lambda m: {"n": "\n", "t": "\t"}.get(m.group(1), m.group(1)), body)
+
+
+def _entries(path: Path) -> list[dict[str, object]]:
+    """Minimal .po reader: returns dicts with msgid, msgid_plural and msgstr (list), flags."""
+    entries, current, field = [], None, None
+    for raw in path.read_text(encoding="utf-8").splitlines() + [""]:
+        line = raw.strip()
+        if not line:
+            if current is not None:
+                entries.append(current)
+            current, field = None, None
+            continue
+        if current is None:
+            current = {"msgid": "", "msgid_plural": None, "msgstr": [], "flags": set()}
+        if line.startswith("#,"):
+            current["flags"].update(f.strip() for f in line[2:].split(","))
+        elif line.startswith("#"):
+            continue
+        elif line.startswith("msgid_plural "):
+            field, current["msgid_plural"] = "msgid_plural", _unquote(line)
+        elif line.startswith("msgid "):
+            field, current["msgid"] = "msgid", _unquote(line)
+        elif line.startswith("msgstr"):
+            field = "msgstr"
+            current["msgstr"].append(_unquote(line))
+        elif line.startswith('"'):
+            if field == "msgstr":
+                current["msgstr"][-1] += _unquote(line)
+            else:
+                current[field] += _unquote(line)
+    return [e for e in entries if e["msgid"]]
+
+
+def _placeholders(text: str) -> list[str]:
+    return sorted(_PLACEHOLDER.findall(text))
+
+
+def test_every_translation_keeps_the_placeholders_of_its_source():
+    entries = _entries(CATALOG)
+    assert len(entries) > 400
+    problems = []
+    for e in entries:
+        assert "fuzzy" not in e["flags"], e["msgid"]
+        assert all(e["msgstr"]), f"untranslated: {e['msgid']}"
+        wanted = _placeholders(e["msgid"])
+        for s in e["msgstr"]:
+            if _placeholders(s) != wanted:
+                problems.append((e["msgid"], s))
+            if e["msgid"].endswith("\n") != s.endswith("\n") or e["msgid"].startswith("\n") != s.startswith("\n"):
+                problems.append((e["msgid"], s))
+    assert problems == []
+
+
+def test_the_compiled_catalog_is_committed_alongside_the_source():
+    mo = CATALOG.with_suffix(".mo")
+    assert mo.exists() and mo.stat().st_size > 0
+
+
+def test_home_and_login_are_chinese_by_default(client, city):
+    home = client.get("/").content.decode()
+    assert "主办单位" in home and ">登录<" in home and "Sponsor" not in home
+    login = client.get("/accounts/login/").content.decode()
+    assert "账号" in login and "密码" in login and "用户登录" in login
+
+
+def test_home_and_login_switch_to_english(client, city):
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    home = client.get("/").content.decode()
+    for text in ("Sponsor", "Operator", "Hotline", "Website ID code", ">Log in<",
+                 "Register (personal)", "Skip to main content", "Get services"):
+        assert text in home, text
+    for text in ("主办单位", "办事入口", "跳到主要内容"):
+        assert text not in home, text
+    login = client.get("/accounts/login/").content.decode()
+    assert ">Account" in login and ">Password" in login and "unified social credit code" in login
+    assert "账号" not in login and "用户登录" not in login
