@@ -82,11 +82,32 @@ def load_demo(*, scale: float = 1.0) -> DemoSummary:
         _load_citizens(citizens, hashed)
         companies = people.companies(max(1, round(specs.ENTERPRISES * scale)), citizens)
         _load_enterprises(companies, hashed)
+        _load_platform_demos(scale)
         summary = DemoSummary(regions=len(regions), departments=len(depts), staff=len(staff), grants=grants,
                               citizens=len(citizens), enterprises=len(companies),
                               seconds=round(time.perf_counter() - started, 2))
         record("demo.loaded", role="demo", after={**asdict(summary), "seed": specs.SEED, "scale": scale})
     return summary
+
+
+# The platforms' own demo content, loaded on top of the city in this order (the demo is the
+# composition root: it may know every app; the apps do not know each other's demo data).
+PLATFORM_DEMOS: list[str] = [
+    "zhengtong.services.catalog.demo.load_catalog",
+]
+
+
+def _load_platform_demos(scale: float) -> None:
+    import inspect
+
+    from django.utils.module_loading import import_string
+
+    for path in PLATFORM_DEMOS:
+        loader = import_string(path)
+        if "scale" in inspect.signature(loader).parameters:
+            loader(scale=scale)
+        else:
+            loader()
 
 
 def _load_regions() -> dict[str, Region]:

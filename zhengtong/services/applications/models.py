@@ -161,6 +161,8 @@ class SupplementRequest(models.Model):
     approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True,
                                     related_name="+", verbose_name="批准人")
     answered_at = models.DateTimeField("补正时间", null=True, blank=True)
+    # The status the case returns to when the applicant has supplemented.
+    return_status = models.CharField("补正后状态", max_length=16, blank=True)
 
     class Meta:
         ordering = ["application", "sequence"]
@@ -189,6 +191,8 @@ class SpecialStep(models.Model):
     started_on = models.DateField("开始日期")
     ended_on = models.DateField("结束日期", null=True, blank=True)
     note = models.TextField("情况记录", blank=True)
+    # The status the case returns to when the step ends.
+    return_status = models.CharField("结束后状态", max_length=16, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+",
                                     verbose_name="记录人")
 

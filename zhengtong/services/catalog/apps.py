@@ -7,3 +7,8 @@ class CatalogConfig(AppConfig):
     name = "zhengtong.services.catalog"
     label = "catalog"
     verbose_name = "事项库"
+
+    def ready(self) -> None:
+        from zhengtong.services.catalog.registry import register_permissions
+
+        register_permissions()

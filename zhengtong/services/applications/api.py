@@ -1,0 +1,280 @@
+"""The applications API (/api/v1/applications/): the same actions as the web pages."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Router, Schema
+
+from zhengtong.services.applications import actions, queries
+from zhengtong.services.applications.errors import ApplicationError
+from zhengtong.services.applications.models import Application, Channel
+from zhengtong.services.applications.submit import Submission
+from zhengtong.services.applications.supplements import compute_supplement_items
+from zhengtong.services.catalog.models import Bundle, ServiceItem
+
+router = Router(tags=["applications"])
+
+
+class ErrOut(Schema):
+    code: str
+    message: str
+    errors: dict[str, str] = {}
+
+
+class CaseOut(Schema):
+    number: str
+    item_code: str
+    item_name: str
+    department: str
+    status: str
+    status_label: str
+    channel: str
+    submitted_at: datetime | None
+    due_date: date | None
+    clock_status: str | None
+    bundle_number: str | None
+
+
+class EventOut(Schema):
+    at: datetime
+    action: str
+    from_status: str
+    to_status: str
+    note: str
+
+
+class MaterialOut(Schema):
+    name: str
+    status: str
+    attachment_id: int | None
+
+
+class SupplementOut(Schema):
+    sequence: int
+    status: str
+    items: list[dict[str, Any]]
+    note: str
+
+
+class CaseDetailOut(CaseOut):
+    form_data: dict[str, Any]
+    delivery: str
+    delivery_address: str
+    refusal_reason: str
+    decision_reason: str
+    timeline: list[EventOut]
+    materials: list[MaterialOut]
+    supplements: list[SupplementOut]
+
+
+class SubmitIn(Schema):
+    item_code: str
+    data: dict[str, Any]
+    materials: dict[str, int] = {}  # catalog material id → attachment id from /api/v1/files/
+    delivery: str = "download"
+    delivery_address: str = ""
+
+
+class BundleSubmitIn(Schema):
+    bundle_code: str
+    data: dict[str, Any]
+    materials: dict[str, int] = {}
+    delivery: str = "download"
+    delivery_address: str = ""
+
+
+class BundleOut(Schema):
+    number: str
+    status: str
+    members: list[CaseOut]
+
+
+class ReasonIn(Schema):
+    reason: str = ""
+
+
+class DeliveryIn(Schema):
+    delivery: str
+    delivery_address: str = ""
+
+
+class AnswerIn(Schema):
+    materials: dict[str, int] = {}
+    note: str = ""
+
+
+class SupplementIn(Schema):
+    defective: list[int] = []
+    notes: dict[str, str] = {}
+    note: str = ""
+
+
+class ApproveIn(Schema):
+    approve: bool
+
+
+ERRORS = {400: ErrOut, 403: ErrOut, 404: ErrOut, 409: ErrOut}
+
+
+def _err(exc: ApplicationError) -> tuple[int, dict]:
+    return exc.status, {"code": exc.code, "message": exc.message, "errors": exc.errors}
+
+
+def case_out(app: Application) -> dict:
+    clock = app.processing_case or app.acceptance_case
+    return {"number": app.number, "item_code": app.item_version.item.code, "item_name": app.item_version.name,
+            "department": app.department.name, "status": app.status, "status_label": app.get_status_display(),
+            "channel": app.channel, "submitted_at": app.submitted_at,
+            "due_date": clock.due_date if clock else None, "clock_status": clock.status if clock else None,
+            "bundle_number": app.bundle_application.number if app.bundle_application_id else None}
+
+
+def detail_out(app: Application, *, internal: bool = False) -> dict:
+    events = app.events.all() if internal else app.events.filter(public=True)
+    return {**case_out(app), "form_data": app.form_data, "delivery": app.delivery,
+            "delivery_address": app.delivery_address, "refusal_reason": app.refusal_reason,
+            "decision_reason": app.decision_reason,
+            "timeline": [{"at": e.at, "action": e.action, "from_status": e.from_status, "to_status": e.to_status,
+                          "note": e.note} for e in events],
+            "materials": [{"name": m.name, "status": m.status, "attachment_id": m.attachment_id}
+                          for m in app.materials.all()],
+            "supplements": [{"sequence": s.sequence, "status": s.status, "items": s.items, "note": s.note}
+                            for s in app.supplements.all()]}
+
+
+def _slot_keys(materials: dict[str, int]) -> dict[str, int]:
+    return {f"m{k}" if not str(k).startswith("m") else str(k): v for k, v in materials.items()}
+
+
+# ---------------------------------------------------------------- applicants
+
+@router.get("/mine", response=list[CaseOut], summary="我的办件")
+def mine(request: HttpRequest):
+    return [case_out(a) for a in queries.my_applications(request.user)[:200]]
+
+
+@router.get("/cases/{number}", response={200: CaseDetailOut, **ERRORS}, summary="办件详情与办理过程")
+def case_detail(request: HttpRequest, number: str):
+    return detail_out(queries.access_own_application(request.user, number))
+
+
+@router.post("/submit", response={201: CaseOut, **ERRORS}, summary="网上申报")
+def submit(request: HttpRequest, payload: SubmitIn):
+    item = ServiceItem.objects.select_related("current__item").filter(code=payload.item_code).first()
+    sub = Submission(applicant=request.user, data=payload.data, delivery=payload.delivery,
+                     delivery_address=payload.delivery_address, attachment_ids=_slot_keys(payload.materials),
+                     channel=Channel.ONLINE)
+    try:
+        app = actions.check_submit_application(item.current if item else None, sub, actor=request.user)
+    except ApplicationError as exc:
+        return _err(exc)
+    return 201, case_out(queries.access_own_application(request.user, app.number))
+
+
+@router.post("/bundles/submit", response={201: BundleOut, **ERRORS}, summary="一件事一次办申报")
+def submit_bundle(request: HttpRequest, payload: BundleSubmitIn):
+    bundle = Bundle.objects.select_related("lead_department__region").filter(code=payload.bundle_code).first()
+    if bundle is None:
+        raise Http404(_("该“一件事”不存在"))
+    sub = Submission(applicant=request.user, data=payload.data, delivery=payload.delivery,
+                     delivery_address=payload.delivery_address, attachment_ids=_slot_keys(payload.materials))
+    try:
+        result = actions.check_submit_bundle(bundle, sub, actor=request.user)
+    except ApplicationError as exc:
+        return _err(exc)
+    members = queries.my_applications(request.user).filter(bundle_application=result)
+    return 201, {"number": result.number, "status": result.status, "members": [case_out(a) for a in members]}
+
+
+@router.post("/cases/{number}/withdraw", response={200: CaseOut, **ERRORS}, summary="撤回申请")
+def withdraw(request: HttpRequest, number: str, payload: ReasonIn):
+    app = queries.access_own_application(request.user, number)
+    try:
+        app = actions.do_withdraw(app, actor=request.user, reason=payload.reason)
+    except ApplicationError as exc:
+        return _err(exc)
+    return case_out(app)
+
+
+@router.post("/cases/{number}/delivery", response={200: CaseOut, **ERRORS}, summary="修改结果送达方式")
+def change_delivery(request: HttpRequest, number: str, payload: DeliveryIn):
+    app = queries.access_own_application(request.user, number)
+    try:
+        app = actions.do_change_delivery(app, delivery=payload.delivery, address=payload.delivery_address,
+                                         actor=request.user)
+    except ApplicationError as exc:
+        return _err(exc)
+    return case_out(queries.access_own_application(request.user, number))
+
+
+@router.post("/cases/{number}/supplements/{sequence}/answer", response={200: CaseOut, **ERRORS},
+             summary="提交补正材料")
+def answer_supplement(request: HttpRequest, number: str, sequence: int, payload: AnswerIn):
+    app = queries.access_own_application(request.user, number)
+    sr = app.supplements.filter(sequence=sequence).first()
+    if sr is None:
+        raise Http404(_("补正告知不存在"))
+    try:
+        actions.do_answer_supplement(sr, attachment_ids=_slot_keys(payload.materials), note=payload.note,
+                                     actor=request.user)
+    except ApplicationError as exc:
+        return _err(exc)
+    return case_out(queries.access_own_application(request.user, number))
+
+
+# ---------------------------------------------------------------- staff
+
+@router.get("/staff/inbox", response={200: list[CaseOut], **ERRORS}, summary="受理待办（工作人员）")
+def staff_inbox(request: HttpRequest, tab: str = "pending"):
+    return [case_out(a) for a in queries.acceptance_inbox(request.user, tab)[:200]]
+
+
+@router.get("/staff/cases/{number}", response={200: CaseDetailOut, **ERRORS}, summary="办件详情（工作人员）")
+def staff_case(request: HttpRequest, number: str):
+    return detail_out(queries.access_staff_application(request.user, number=number), internal=True)
+
+
+@router.post("/staff/cases/{number}/accept", response={200: CaseOut, **ERRORS}, summary="受理")
+def accept(request: HttpRequest, number: str):
+    app = queries.access_staff_application(request.user, number=number)
+    try:
+        app = actions.do_accept(app, actor=request.user)
+    except ApplicationError as exc:
+        return _err(exc)
+    return case_out(app)
+
+
+@router.post("/staff/cases/{number}/refuse", response={200: CaseOut, **ERRORS}, summary="不予受理")
+def refuse(request: HttpRequest, number: str, payload: ReasonIn):
+    app = queries.access_staff_application(request.user, number=number)
+    try:
+        app = actions.do_refuse(app, reason=payload.reason, actor=request.user)
+    except ApplicationError as exc:
+        return _err(exc)
+    return case_out(app)
+
+
+@router.post("/staff/cases/{number}/supplement", response={201: SupplementOut, **ERRORS}, summary="一次性告知补正")
+def request_supplement(request: HttpRequest, number: str, payload: SupplementIn):
+    app = queries.access_staff_application(request.user, number=number)
+    notes = {int(k): v for k, v in payload.notes.items() if str(k).isdigit()}
+    items = compute_supplement_items(app, defective=payload.defective, notes=notes)
+    try:
+        sr = actions.do_request_supplement(app, items=items, note=payload.note, actor=request.user)
+    except ApplicationError as exc:
+        return _err(exc)
+    return 201, {"sequence": sr.sequence, "status": sr.status, "items": sr.items, "note": sr.note}
+
+
+@router.post("/staff/supplements/{pk}/approve", response={200: SupplementOut, **ERRORS}, summary="批准再次补正")
+def approve_supplement(request: HttpRequest, pk: int, payload: ApproveIn):
+    sr = queries.access_supplement_for_approval(request.user, pk)
+    try:
+        sr = actions.do_approve_supplement(sr, approve=payload.approve, actor=request.user)
+    except ApplicationError as exc:
+        return _err(exc)
+    return {"sequence": sr.sequence, "status": sr.status, "items": sr.items, "note": sr.note}

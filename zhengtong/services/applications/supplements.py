@@ -1,0 +1,284 @@
+"""一次性告知 (supplement requests) and special steps (特殊环节): both stop a clock.
+
+The supplement list is computed from the item version's materials against what was provided
+(missing required ones, plus those the clerk marks defective) and the clerk's notes, and is
+sent at once. A second request for the same case waits for the department head's approval;
+the clock keeps running until it is approved."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date
+
+from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from zhengtong.core.audit.log import record
+from zhengtong.core.files.actions import (
+    UploadRefused,
+    check_upload,
+    discard_on_rollback,
+    do_bind_attachment,
+    do_store_attachment,
+)
+from zhengtong.core.files.models import Attachment
+from zhengtong.core.permissions.checks import require
+from zhengtong.core.timelimits import actions as clocks
+from zhengtong.services.applications import timeline as tl
+from zhengtong.services.applications.access import APPLICATION_FILES
+from zhengtong.services.applications.errors import InvalidInput
+from zhengtong.services.applications.models import (
+    Application,
+    MaterialStatus,
+    ProvidedMaterial,
+    SpecialStep,
+    SpecialStepKind,
+    Status,
+    SupplementRequest,
+    SupplementStatus,
+)
+from zhengtong.services.applications.registry import ACCEPT, APPROVE_SUPPLEMENT, SPECIAL_STEP
+from zhengtong.services.applications.submit import own_attachment
+
+MISSING = "缺少"
+DEFECTIVE = "不符合要求"
+SUPPLEMENTABLE = (Status.SUBMITTED, Status.ACCEPTED, Status.REVIEWING)
+HAS_FILE = (MaterialStatus.PROVIDED, MaterialStatus.ACCEPTED, MaterialStatus.SHARED)
+
+
+def compute_supplement_items(app: Application, *, defective: Iterable[int] = (),
+                             notes: Mapping[int, str] | None = None) -> list[dict]:
+    """Every missing required material and every material marked defective, in the guide's order."""
+    notes = notes or {}
+    bad = {int(x) for x in defective}
+    have = set(app.materials.filter(status__in=HAS_FILE).values_list("material_id", flat=True))
+    items = []
+    for material in app.item_version.materials.all():
+        problem = ""
+        if material.pk in bad:
+            problem = DEFECTIVE
+        elif material.required and not material.shared_source and material.pk not in have:
+            problem = MISSING
+        if problem:
+            items.append({"material_id": material.pk, "name": material.name, "problem": problem,
+                          "note": str(notes.get(material.pk, "")).strip()[:300]})
+    return items
+
+
+def _locked(app: Application) -> Application:
+    return Application.objects.select_for_update().select_related(
+        "item_version__item", "department__region", "applicant", "acceptance_case", "processing_case").get(pk=app.pk)
+
+
+@transaction.atomic
+def do_request_supplement(app: Application, *, items: list[dict], note: str, actor) -> SupplementRequest:
+    """Save the confirmed list at once; the first request pauses the clock, a later one awaits approval."""
+    require(actor, ACCEPT, department=app.department)
+    app = _locked(app)
+    if app.status not in SUPPLEMENTABLE:
+        raise tl.conflict(app, _("发出补正告知"))
+    note = (note or "").strip()
+    if not items and not note:
+        raise InvalidInput(_("补正清单为空：请标出需补正的材料或填写补正说明"), errors={"items": _("补正清单为空")})
+    if app.supplements.filter(status=SupplementStatus.AWAITING_APPROVAL).exists():
+        raise tl.StateConflict(_("已有一份补正告知等待负责人批准"), code="awaiting_approval")
+    sequence = app.supplements.count() + 1
+    request = SupplementRequest.objects.create(
+        application=app, sequence=sequence, items=items, note=note, requested_by=actor, return_status=app.status,
+        status=SupplementStatus.OPEN if sequence == 1 else SupplementStatus.AWAITING_APPROVAL)
+    record("applications.supplement.requested", actor=actor, obj=request,
+           after={"number": app.number, "sequence": sequence, "items": items, "note": note,
+                  "status": request.status})
+    if sequence == 1:
+        _open(app, request, actor=actor)
+    else:
+        tl.event(app, _("申请再次补正告知"), actor=actor, before=app.status, public=False,
+                 note=_("第 %(n)s 次补正告知，待负责人批准") % {"n": sequence})
+        tl.notify_staff(app, APPROVE_SUPPLEMENT, _("办件 %(number)s 再次补正待批准") % {"number": app.number},
+                        _("第 %(n)s 次补正告知须经负责人批准。") % {"n": sequence}, actor=actor)
+    return request
+
+
+def _describe(items: list[dict], note: str) -> str:
+    lines = [f"{i + 1}. {it['name']}（{it['problem']}）{('：' + it['note']) if it.get('note') else ''}"
+             for i, it in enumerate(items)]
+    if note:
+        lines.append(_("补充说明：%(note)s") % {"note": note})
+    return "\n".join(lines)
+
+
+def _open(app: Application, request: SupplementRequest, *, actor) -> None:
+    before = app.status
+    Application.objects.filter(pk=app.pk).update(status=Status.SUPPLEMENTING, updated_at=timezone.now())
+    app.status = Status.SUPPLEMENTING
+    defective = [it["material_id"] for it in request.items if it.get("problem") == DEFECTIVE]
+    app.materials.filter(material_id__in=defective, status__in=HAS_FILE).update(status=MaterialStatus.DEFECTIVE)
+    clock = tl.running_clock(app)
+    if clock is not None and clock.status != "paused":
+        clocks.pause_case(clock, on=max(tl.today(), clock.started_on), actor=actor,
+                          reason=_("一次性告知补正（第 %(n)s 次）") % {"n": request.sequence})
+    text = _describe(request.items, request.note)
+    tl.event(app, _("一次性告知补正"), actor=actor, before=before, note=text)
+    tl.audit("application.supplementing", app, actor=actor, before=before, sequence=request.sequence)
+    tl.notify_applicant(app, _("办件 %(number)s 需要补正材料") % {"number": app.number},
+                        _("请一次性补正以下材料：\n%(list)s") % {"list": text}, actor=actor)
+
+
+@transaction.atomic
+def do_approve_supplement(request: SupplementRequest, *, approve: bool, actor) -> SupplementRequest:
+    """The department head approves (or refuses) a second supplement request."""
+    app = request.application
+    require(actor, APPROVE_SUPPLEMENT, department=app.department)
+    to = SupplementStatus.OPEN if approve else SupplementStatus.REJECTED
+    won = SupplementRequest.objects.filter(pk=request.pk, status=SupplementStatus.AWAITING_APPROVAL).update(
+        status=to, approved_by=actor)
+    if not won:
+        raise tl.StateConflict(_("该补正告知不在待批准状态"), code="wrong_state")
+    request.refresh_from_db()
+    app = _locked(app)
+    record("applications.supplement.approved" if approve else "applications.supplement.rejected", actor=actor,
+           obj=request, after={"number": app.number, "sequence": request.sequence, "status": request.status})
+    if approve:
+        if app.status not in SUPPLEMENTABLE:
+            raise tl.conflict(app, _("发出补正告知"))
+        request.return_status = app.status
+        request.save(update_fields=["return_status"])
+        _open(app, request, actor=actor)
+    else:
+        tl.event(app, _("再次补正告知未获批准"), actor=actor, before=app.status, public=False)
+        tl.send(request.requested_by, subject=_("办件 %(number)s 再次补正未获批准") % {"number": app.number},
+                body=_("请继续办理该办件。"), link=tl.console_link(app), obj=app, actor=actor)
+    return request
+
+
+def _check_answer_files(request: SupplementRequest, uploads: Mapping[str, UploadedFile],
+                        attachment_ids: Mapping[str, int], actor) -> dict:
+    needed = {f"m{it['material_id']}": it for it in request.items if it.get("material_id")}
+    given = set(uploads) | set(attachment_ids)
+    if given - set(needed):
+        raise InvalidInput(_("提交了不在补正清单中的材料"))
+    missing = {key: it["name"] for key, it in needed.items() if key not in given}
+    if missing:
+        raise InvalidInput(_("请补正全部材料，尚缺：%(names)s") % {"names": "、".join(missing.values())},
+                           errors={key: _("请上传") for key in missing}, code="incomplete")
+    checked: dict = {}
+    for key, upload in uploads.items():
+        try:
+            checked[key] = (needed[key], check_upload(upload))
+        except UploadRefused as exc:
+            raise InvalidInput(f"{needed[key]['name']}：{exc.message}", errors={key: exc.message},
+                               code=exc.code) from exc
+    for key, attachment_id in attachment_ids.items():
+        if key not in checked:
+            checked[key] = (needed[key], own_attachment(attachment_id, actor, request.application.applicant))
+    return checked
+
+
+def do_answer_supplement(request: SupplementRequest, *, uploads: Mapping[str, UploadedFile] | None = None,
+                         attachment_ids: Mapping[str, int] | None = None, note: str = "",
+                         actor) -> SupplementRequest:
+    """The applicant supplements every listed material at once; the clock resumes."""
+    app = request.application
+    if actor is None or app.applicant_id != actor.pk:
+        raise PermissionDenied(_("只有申请人本人可以补正材料"))
+    checked = _check_answer_files(request, uploads or {}, attachment_ids or {}, actor)
+    stored: list = []
+    try:
+        with transaction.atomic():
+            _answer(request, checked, stored, note=note, actor=actor)
+    except BaseException:
+        for att in stored:
+            discard_on_rollback(att)
+        raise
+    request.refresh_from_db()
+    return request
+
+
+def _file_for(given, app: Application, stored: list, actor) -> Attachment:
+    if isinstance(given, Attachment):
+        do_bind_attachment(given, object_type=APPLICATION_FILES, object_id=str(app.pk), actor=actor)
+        return given
+    att = do_store_attachment(given, actor=actor, object_type=APPLICATION_FILES, object_id=str(app.pk))
+    stored.append(att)
+    return att
+
+
+def _answer(request: SupplementRequest, checked: dict, stored: list, *, note: str, actor) -> None:
+    won = SupplementRequest.objects.filter(pk=request.pk, status=SupplementStatus.OPEN).update(
+        status=SupplementStatus.ANSWERED, answered_at=timezone.now())
+    app = _locked(request.application)
+    if not won or app.status != Status.SUPPLEMENTING:
+        raise tl.StateConflict(_("该补正告知已补正或已失效"), code="wrong_state")
+    for item, given in checked.values():
+        ProvidedMaterial.objects.create(application=app, material_id=item["material_id"], name=item["name"],
+                                        attachment=_file_for(given, app, stored, actor),
+                                        status=MaterialStatus.PROVIDED, note=_("补正提交"))
+    back = request.return_status or (Status.ACCEPTED if app.accepted_at else Status.SUBMITTED)
+    Application.objects.filter(pk=app.pk).update(status=back, updated_at=timezone.now())
+    app.status = back
+    clock = tl.running_clock(app)
+    if clock is not None and clock.status == "paused":
+        clocks.resume_case(clock, on=max(tl.today(), clock.started_on), actor=actor)
+    tl.event(app, _("申请人补正"), actor=actor, before=Status.SUPPLEMENTING, note=(note or "").strip())
+    tl.audit("application.supplemented", app, actor=actor, before=Status.SUPPLEMENTING,
+             sequence=request.sequence, files=len(checked))
+    tl.notify_staff(app, ACCEPT, _("办件 %(number)s 已补正") % {"number": app.number},
+                    _("申请人已按一次性告知补正材料，请继续办理。"), actor=actor)
+
+
+# ---------------------------------------------------------------- special steps
+
+@transaction.atomic
+def do_start_special_step(app: Application, *, kind: str, note: str, actor, on: date | None = None) -> SpecialStep:
+    """Start a hearing, inspection, expert review…: the processing clock stops meanwhile."""
+    require(actor, SPECIAL_STEP, department=app.department)
+    if kind not in SpecialStepKind.values:
+        raise InvalidInput(_("请选择特殊环节类型"), errors={"kind": _("请选择特殊环节类型")})
+    app = _locked(app)
+    if app.status not in (Status.ACCEPTED, Status.REVIEWING):
+        raise tl.conflict(app, _("启动特殊环节"))
+    on = on or tl.today()
+    step = SpecialStep.objects.create(application=app, kind=kind, started_on=on, note=(note or "").strip(),
+                                      recorded_by=actor, return_status=app.status)
+    before = app.status
+    Application.objects.filter(pk=app.pk).update(status=Status.SPECIAL_STEP, updated_at=timezone.now())
+    app.status = Status.SPECIAL_STEP
+    clock = tl.open_clock(app.processing_case)
+    if clock is not None and clock.status != "paused":
+        clocks.pause_case(clock, on=max(on, clock.started_on), reason=step.get_kind_display(), actor=actor)
+    tl.event(app, _("特殊环节：%(kind)s") % {"kind": step.get_kind_display()}, actor=actor, before=before,
+             note=_("特殊环节期间不计入办理时限"))
+    tl.audit("application.special_step_started", app, actor=actor, before=before, kind=kind)
+    tl.notify_applicant(app, _("办件 %(number)s 进入特殊环节") % {"number": app.number},
+                        _("您的办件进入“%(kind)s”环节，该环节所需时间不计入办理时限。")
+                        % {"kind": step.get_kind_display()}, actor=actor)
+    return step
+
+
+@transaction.atomic
+def do_end_special_step(step: SpecialStep, *, note: str, actor, on: date | None = None) -> SpecialStep:
+    """End the special step; the processing clock resumes."""
+    app = step.application
+    require(actor, SPECIAL_STEP, department=app.department)
+    on = on or tl.today()
+    if on < step.started_on:
+        raise InvalidInput(_("结束日期不能早于开始日期"))
+    won = SpecialStep.objects.filter(pk=step.pk, ended_on__isnull=True).update(
+        ended_on=on, note=((step.note + "\n" + note.strip()).strip() if note else step.note))
+    app = _locked(app)
+    if not won or app.status != Status.SPECIAL_STEP:
+        raise tl.StateConflict(_("该特殊环节已结束"), code="wrong_state")
+    step.refresh_from_db()
+    back = step.return_status or Status.REVIEWING
+    Application.objects.filter(pk=app.pk).update(status=back, updated_at=timezone.now())
+    app.status = back
+    clock = tl.open_clock(app.processing_case)
+    if clock is not None and clock.status == "paused":
+        clocks.resume_case(clock, on=max(on, clock.started_on), actor=actor)
+    tl.event(app, _("特殊环节结束：%(kind)s") % {"kind": step.get_kind_display()}, actor=actor,
+             before=Status.SPECIAL_STEP, note=(note or "").strip())
+    tl.audit("application.special_step_ended", app, actor=actor, before=Status.SPECIAL_STEP, kind=step.kind)
+    return step

@@ -1,0 +1,153 @@
+"""Helpers shared by the applications actions: timeline events, notifications, clocks, and
+the tolerant hooks into the workflow and billing apps (written in parallel; absent → logged)."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from zhengtong.core.audit.log import record
+from zhengtong.core.notify.actions import send  # noqa: F401  (used by actions too)
+from zhengtong.core.permissions.checks import _covers
+from zhengtong.core.permissions.models import Grant
+from zhengtong.core.timelimits import actions as clocks
+from zhengtong.core.timelimits.models import TimedCase
+from zhengtong.services.applications.errors import StateConflict  # noqa: F401  (tl.StateConflict)
+from zhengtong.services.applications.models import Application, ApplicationEvent, Status
+
+logger = logging.getLogger("zhengtong.applications")
+
+APPLICANT_CHANNELS = ("inbox", "sms")
+DECISION_CHANNELS = ("inbox", "sms", "email")
+
+
+# ---------------------------------------------------------------- hooks into sibling apps
+
+def optional_hook(module: str, name: str, *, level: int = logging.WARNING) -> Callable[..., Any] | None:
+    """``module.name`` if that module exists yet; a missing module or function is logged, not raised."""
+    try:
+        mod = importlib.import_module(module)
+    except ModuleNotFoundError as exc:
+        if exc.name != module:
+            raise
+        logger.log(level, "applications: %s is not installed yet; skipping %s", module, name)
+        return None
+    hook = getattr(mod, name, None)
+    if hook is None:
+        logger.log(level, "applications: %s.%s is not available yet; skipping", module, name)
+    return hook
+
+
+def start_process(app: Application, *, actor) -> None:
+    hook = optional_hook("zhengtong.services.workflow.engine", "start_process")
+    if hook is not None:
+        hook(app, actor=actor)
+
+
+def cancel_process(app: Application, *, actor) -> None:
+    hook = optional_hook("zhengtong.services.workflow.engine", "cancel_process")
+    if hook is not None:
+        hook(app, actor=actor)
+
+
+def issue_bill(target, *, actor) -> Any:
+    hook = optional_hook("zhengtong.services.billing.actions", "issue_bill")
+    return hook(target, actor=actor) if hook is not None else None
+
+
+def issue_licence(app: Application, *, actor) -> Any:
+    hook = optional_hook("zhengtong.services.billing.actions", "issue_licence")
+    return hook(app, actor=actor) if hook is not None else None
+
+
+# ---------------------------------------------------------------- timeline and audit
+
+def event(app: Application, action: str, *, actor, before: str = "", note: str = "",
+          public: bool = True) -> ApplicationEvent:
+    return ApplicationEvent.objects.create(application=app, actor=actor if getattr(actor, "pk", None) else None,
+                                           action=action[:60], from_status=before, to_status=app.status,
+                                           note=note, public=public)
+
+
+def audit(code: str, app: Application, *, actor, before: str, **after: Any) -> None:
+    record(f"applications.{code}", actor=actor, obj=app, before={"status": before},
+           after={"status": app.status, "number": app.number, **after})
+
+
+def conflict(app: Application, verb: str) -> StateConflict:
+    """The refusal for an action that found the case in another state than it needs."""
+    current = Application.objects.filter(pk=app.pk).values("status", "accepted_by__display_name").first() or {}
+    status = current.get("status", "")
+    if status == Status.WITHDRAWN:
+        return StateConflict(_("申请人已撤回该办件，不能%(verb)s") % {"verb": verb}, code="withdrawn")
+    if status == Status.ACCEPTED and verb == _("受理"):
+        return StateConflict(_("该办件已由%(name)s受理，请勿重复受理")
+                             % {"name": current.get("accepted_by__display_name") or _("其他工作人员")},
+                             code="already_accepted")
+    label = Status(status).label if status in Status.values else status
+    return StateConflict(_("办件当前状态为“%(status)s”，不能%(verb)s") % {"status": label, "verb": verb},
+                         code="wrong_state")
+
+
+# ---------------------------------------------------------------- notifications
+
+def public_link(app: Application) -> str:
+    return reverse("applications:detail", args=[app.number])
+
+
+def console_link(app: Application) -> str:
+    try:
+        return reverse("applications_console:detail", args=[app.pk])
+    except Exception:  # noqa: BLE001 — the console URLs load with Wagtail's; a link is optional
+        return ""
+
+
+def staff_holding(action: str, department) -> list:
+    """Active staff whose grant of ``action`` reaches ``department``."""
+    grants = Grant.objects.active().filter(user__is_active=True).select_related(
+        "user", "role", "department", "region")
+    return list({g.user_id: g.user for g in grants if action in g.role.actions and _covers(g, department)}.values())
+
+
+def notify_applicant(app: Application, subject: str, body: str, *, actor,
+                     channels: Iterable[str] = APPLICANT_CHANNELS) -> None:
+    send(app.applicant, subject=subject, body=body, channels=tuple(channels), link=public_link(app), obj=app,
+         actor=actor)
+
+
+def notify_staff(app: Application, action: str, subject: str, body: str, *, actor) -> None:
+    recipients = [u for u in staff_holding(action, app.department) if u.pk != getattr(actor, "pk", None)]
+    if recipients:
+        send(recipients, subject=subject, body=body, channels=("inbox",), link=console_link(app), obj=app,
+             actor=actor)
+
+
+# ---------------------------------------------------------------- clocks
+
+def today():
+    return timezone.localdate()
+
+
+def open_clock(case: TimedCase | None) -> TimedCase | None:
+    if case is None:
+        return None
+    case.refresh_from_db()
+    return case if case.is_open else None
+
+
+def finish_clock(case: TimedCase | None, *, actor) -> None:
+    case = open_clock(case)
+    if case is not None:
+        clocks.finish_case(case, on=max(today(), case.started_on), actor=actor)
+        case.refresh_from_db()
+
+
+def running_clock(app: Application) -> TimedCase | None:
+    """The clock that currently runs for the case: processing once accepted, else acceptance."""
+    return open_clock(app.processing_case if app.processing_case_id else app.acceptance_case)

@@ -1,0 +1,213 @@
+"""Console pages (menu 政务服务 → 事项管理): items in the user's departments, create and edit
+drafts (materials as an inline formset), new version, publish, history, Excel import/export."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from zhengtong.core.org.models import Department
+from zhengtong.core.permissions.checks import has_perm, require, scope_q
+from zhengtong.core.permissions.console import console_view, render_page
+from zhengtong.services.catalog import actions, excel
+from zhengtong.services.catalog.forms import (
+    ItemCreateForm,
+    MaterialFormSet,
+    VersionForm,
+    material_initial,
+    materials_from,
+)
+from zhengtong.services.catalog.models import ItemVersion, ServiceItem, VersionStatus
+from zhengtong.services.catalog.registry import MANAGE
+
+DIFF_FIELDS = (*actions.CONTENT_FIELDS, "materials")
+
+
+def _scoped(user):
+    require(user, MANAGE)
+    return ServiceItem.objects.filter(scope_q(user, MANAGE)).select_related("current", "department")
+
+
+def _item(request: HttpRequest, code: str) -> ServiceItem:
+    item = get_object_or_404(_scoped(request.user), code=code)
+    require(request.user, MANAGE, department=item.department)
+    return item
+
+
+@console_view
+def item_list(request: HttpRequest) -> HttpResponse:
+    items = _scoped(request.user).prefetch_related("versions")
+    q = request.GET.get("q", "").strip()
+    if q:
+        items = items.filter(code__icontains=q) | items.filter(versions__name__icontains=q)
+    page = Paginator(items.distinct().order_by("code"), 50).get_page(request.GET.get("page"))
+    return render_page(request, "catalog/console/list.html", _("事项管理"), icon="list-ul", page=page, q=q)
+
+
+def _apply_errors(exc: actions.CatalogError, form, formset, material_index: list[int]) -> None:
+    for key, msg in exc.errors.items():
+        if key.startswith("materials."):
+            _m, i, field = key.split(".")
+            target = formset.forms[material_index[int(i)]]
+            target.add_error(field if field in target.fields else None, msg)
+        elif form is not None and key in form.fields:
+            form.add_error(key, msg)
+        elif form is not None:
+            form.add_error(None, msg)
+
+
+def _material_index(formset) -> list[int]:
+    return [i for i, f in enumerate(formset.forms)
+            if getattr(f, "cleaned_data", None) and not f.cleaned_data.get("DELETE")]
+
+
+@console_view
+def item_create(request: HttpRequest) -> HttpResponse:
+    require(request.user, MANAGE)
+    departments = [d for d in Department.objects.filter(is_active=True).select_related("region")
+                   if has_perm(request.user, MANAGE, department=d)]
+    head = ItemCreateForm(request.POST or None, departments=departments)
+    form = VersionForm(request.POST or None, initial={"process_key": "simple", "audience": "both",
+                                                       "online_depth": 4, "hours": "工作日 上午9:00-12:00 下午13:30-17:00"})
+    formset = MaterialFormSet(request.POST or None, prefix="m")
+    if request.method == "POST" and head.is_valid() and form.is_valid() and formset.is_valid():
+        data = dict(form.cleaned_data)
+        events = data.pop("life_events")
+        index = _material_index(formset)
+        try:
+            item = actions.do_create_item(actor=request.user, code=head.cleaned_data["code"],
+                                          department=next(d for d in departments
+                                                          if d.code == head.cleaned_data["department"]),
+                                          content=data, materials=materials_from(formset), life_events=events)
+        except actions.CatalogError as exc:
+            if "code" in exc.errors:
+                head.add_error("code", exc.errors.pop("code"))
+            _apply_errors(exc, form, formset, index)
+        else:
+            messages.success(request, _("已创建事项“%(n)s”的草稿") % {"n": data["name"]})
+            return redirect("catalog_console:item", code=item.code)
+    return render_page(request, "catalog/console/edit.html", _("新建事项"), icon="plus", head=head, form=form,
+                       formset=formset, status=400 if request.method == "POST" else 200)
+
+
+@console_view
+def item_detail(request: HttpRequest, code: str) -> HttpResponse:
+    item = _item(request, code)
+    versions = list(item.versions.prefetch_related("materials").select_related("published_by").order_by("-version"))
+    snaps = [actions.snapshot(v) for v in versions]
+    history = []
+    for i, v in enumerate(versions):
+        prev = snaps[i + 1] if i + 1 < len(snaps) else None
+        changes = [(str(_field_label(f)), prev[f], snaps[i][f]) for f in DIFF_FIELDS
+                   if prev is not None and prev[f] != snaps[i][f]]
+        history.append((v, changes))
+    draft = next((v for v in versions if v.status == VersionStatus.DRAFT), None)
+    return render_page(request, "catalog/console/detail.html", item.current.name if item.current else item.code,
+                       icon="doc-full", item=item, history=history, draft=draft)
+
+
+def _field_label(field: str) -> str:
+    if field == "materials":
+        return _("申请材料")
+    return ItemVersion._meta.get_field(field).verbose_name
+
+
+@console_view
+def version_edit(request: HttpRequest, code: str, number: int) -> HttpResponse:
+    item = _item(request, code)
+    version = get_object_or_404(item.versions, version=number)
+    if request.method == "POST":
+        form = VersionForm(request.POST)
+        formset = MaterialFormSet(request.POST, prefix="m")
+    else:
+        form = VersionForm(initial=VersionForm.initial_from(version))
+        formset = MaterialFormSet(initial=material_initial(version), prefix="m")
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        data = dict(form.cleaned_data)
+        events = data.pop("life_events")
+        index = _material_index(formset)
+        try:
+            saved = actions.do_edit(version, actor=request.user, content=data, materials=materials_from(formset),
+                                    life_events=events)
+        except actions.CatalogError as exc:
+            _apply_errors(exc, form, formset, index)
+        else:
+            note = _("已保存草稿（第 %(n)d 版）") % {"n": saved.version}
+            if saved.pk != version.pk:
+                note += _("；已发布的版本不可修改，已另存为新版本")
+            messages.success(request, note)
+            return redirect("catalog_console:item", code=item.code)
+    title = _("编辑 %(name)s（第 %(n)d 版）") % {"name": version.name, "n": version.version}
+    return render_page(request, "catalog/console/edit.html", title, icon="edit", form=form, formset=formset,
+                       version=version, status=400 if request.method == "POST" else 200)
+
+
+def _post_action(request: HttpRequest, code: str, run) -> HttpResponse:
+    item = _item(request, code)
+    try:
+        note = run(item)
+    except actions.CatalogError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, note)
+    return redirect("catalog_console:item", code=item.code)
+
+
+@console_view
+@require_POST
+def version_new(request: HttpRequest, code: str) -> HttpResponse:
+    def run(item):
+        draft = actions.do_new_version(item, actor=request.user)
+        return _("草稿：第 %(n)d 版") % {"n": draft.version}
+    return _post_action(request, code, run)
+
+
+@console_view
+@require_POST
+def version_publish(request: HttpRequest, code: str, number: int) -> HttpResponse:
+    def run(item):
+        version = get_object_or_404(item.versions, version=number)
+        actions.do_publish(version, actor=request.user)
+        return _("已发布第 %(n)d 版") % {"n": version.version}
+    return _post_action(request, code, run)
+
+
+@console_view
+def export_items(request: HttpRequest) -> HttpResponse:
+    items = _scoped(request.user).filter(current__isnull=False).prefetch_related("current__materials")
+    if request.GET.get("template"):
+        items = ServiceItem.objects.none()
+    response = HttpResponse(excel.export_workbook(items), content_type=excel.XLSX_TYPE)
+    response["Content-Disposition"] = "attachment; filename*=UTF-8''%E4%BA%8B%E9%A1%B9.xlsx"
+    return response
+
+
+@console_view
+def import_items(request: HttpRequest) -> HttpResponse:
+    require(request.user, MANAGE)
+    errors: list[str] = []
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            errors = [_("请选择要导入的 Excel 文件")]
+        elif upload.size > 10 * 1024 * 1024:
+            errors = [_("文件过大（上限 10 MB）")]
+        else:
+            try:
+                result = excel.import_workbook(upload.read(), actor=request.user,
+                                               publish=request.POST.get("publish") == "on")
+            except excel.ImportFailed as exc:
+                errors = exc.errors
+            except PermissionDenied:
+                raise
+            else:
+                messages.success(request, _("导入完成：新建 %(c)d 项，新版本 %(v)d 项") %
+                                 {"c": result.created, "v": result.versioned})
+                return redirect("catalog_console:list")
+    return render_page(request, "catalog/console/import.html", _("导入事项"), icon="upload", errors=errors,
+                       status=400 if errors else 200)

@@ -1,0 +1,76 @@
+"""Read-side helpers: the public catalog (published items only), bundle material lists."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Q, QuerySet
+
+from zhengtong.services.catalog.models import Bundle, ItemVersion, Material, ServiceItem
+
+FILTERS = ("q", "department", "life_event", "kind", "audience")
+
+
+def public_items(*, q: str = "", department: str = "", life_event: str = "", kind: str = "",
+                 audience: str = "") -> QuerySet[ServiceItem]:
+    """Items with a published current version, searched and filtered (codes for the filters)."""
+    qs = (ServiceItem.objects.filter(current__isnull=False, current__status="published")
+          .select_related("current", "department", "region"))
+    if q := q.strip():
+        qs = qs.filter(Q(current__name__icontains=q) | Q(code__icontains=q)
+                       | Q(department__name__icontains=q) | Q(department__short_name__icontains=q))
+    if department:
+        qs = qs.filter(department__code=department)
+    if life_event:
+        qs = qs.filter(life_events__code=life_event)
+    if kind:
+        qs = qs.filter(current__kind=kind)
+    if audience:
+        qs = qs.filter(current__audience__in=[audience, "both"] if audience != "both" else ["both"])
+    return qs.distinct().order_by("department__code", "code")
+
+
+def public_item(code: str) -> ServiceItem | None:
+    return (ServiceItem.objects.filter(code=code, current__status="published")
+            .select_related("current", "department", "region").prefetch_related("life_events").first())
+
+
+def public_bundles() -> QuerySet[Bundle]:
+    return Bundle.objects.filter(published=True).select_related("lead_department", "life_event")
+
+
+@dataclass
+class BundleMaterial:
+    """One row of a bundle's combined material list: same-named materials are asked once."""
+
+    name: str
+    form: str
+    count: int
+    required: bool
+    trust_level: str
+    shared_source: str
+    note: str
+    items: list[str] = field(default_factory=list)
+
+
+def bundle_versions(bundle: Bundle) -> list[ItemVersion]:
+    items = bundle.items.filter(current__status="published").select_related("current", "department")
+    return [i.current for i in items.order_by("code")]
+
+
+def bundle_materials(bundle: Bundle) -> list[BundleMaterial]:
+    versions = bundle_versions(bundle)
+    merged: dict[str, BundleMaterial] = {}
+    mats = Material.objects.filter(version__in=versions).select_related("version").order_by("version__item__code",
+                                                                                               "sort_order", "id")
+    for m in mats:
+        row = merged.get(m.name)
+        if row is None:
+            row = merged[m.name] = BundleMaterial(m.name, m.get_form_display(), m.count, m.required,
+                                                  m.trust_level, m.shared_source, m.note)
+        else:
+            row.count = max(row.count, m.count)
+            row.required = row.required or m.required
+            row.shared_source = row.shared_source or m.shared_source
+        row.items.append(m.version.name)
+    return list(merged.values())
