@@ -65,6 +65,8 @@ SCHEDULE: tuple[Job, ...] = (
         every=timedelta(minutes=5), description="刷新所有时限案件的红黄绿状态"),
     Job("timelimits.refresh_daily", "zhengtong.core.timelimits.tasks.refresh_daily",
         daily_at=time(0, 5), description="按当前预警阈值重算黄牌日期并刷新状态"),
+    Job("workflow.refresh_timers", "zhengtong.services.workflow.actions.refresh_timers",
+        every=timedelta(minutes=5), description="推进审批流程中的定时事件"),
     Job("notify.retry_failed", "zhengtong.core.notify.tasks.retry_failed",
         every=timedelta(hours=1), description="重发失败的邮件和短信"),
     Job("calendar.warn_if_next_year_missing", "zhengtong.core.calendar.tasks.warn_if_next_year_missing",

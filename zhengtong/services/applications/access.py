@@ -16,7 +16,16 @@ def _application_rule(user, attachment) -> bool:
     app = Application.objects.select_related("department__region").filter(pk=attachment.object_id or 0).first()
     if app is None:
         return False
-    return app.applicant_id == user.pk or has_perm(user, "applications.view", department=app.department)
+    if app.applicant_id == user.pk or has_perm(user, "applications.view", department=app.department):
+        return True
+    return _works_on(user, app)
+
+
+def _works_on(user, app) -> bool:
+    """Co-department approvers of a parallel or countersign process read the materials too."""
+    from zhengtong.services.workflow.queries import is_eligible
+
+    return any(is_eligible(user, task) for task in app.work_tasks.select_related("department__region"))
 
 
 @register_download_rule(BUNDLE_FILES)

@@ -72,7 +72,10 @@ def do_accept(app: Application, *, actor) -> Application:
     tl.event(app, _("受理"), actor=actor, before=Status.SUBMITTED)
     tl.audit("application.accepted", app, actor=actor, before=Status.SUBMITTED,
              due_date=app.processing_case.due_date)
-    tl.start_process(app, actor=actor)
+    if tl.start_process(app, actor=actor) is not None:
+        # The approval process runs: the case is under review until its decision task.
+        Application.objects.filter(pk=app.pk, status=Status.ACCEPTED).update(status=Status.REVIEWING)
+        app.status = Status.REVIEWING
     if app.bundle_application_id is None:
         tl.issue_bill(app, actor=actor)
     else:

@@ -44,10 +44,10 @@ def optional_hook(module: str, name: str, *, level: int = logging.WARNING) -> Ca
     return hook
 
 
-def start_process(app: Application, *, actor) -> None:
+def start_process(app: Application, *, actor) -> Any:
+    """The started process instance, or None when no engine is installed."""
     hook = optional_hook("zhengtong.services.workflow.engine", "start_process")
-    if hook is not None:
-        hook(app, actor=actor)
+    return hook(app, actor=actor) if hook is not None else None
 
 
 def cancel_process(app: Application, *, actor) -> None:
@@ -86,7 +86,7 @@ def conflict(app: Application, verb: str) -> StateConflict:
     status = current.get("status", "")
     if status == Status.WITHDRAWN:
         return StateConflict(_("申请人已撤回该办件，不能%(verb)s") % {"verb": verb}, code="withdrawn")
-    if status == Status.ACCEPTED and verb == _("受理"):
+    if status in (Status.ACCEPTED, Status.REVIEWING) and verb == _("受理"):
         return StateConflict(_("该办件已由%(name)s受理，请勿重复受理")
                              % {"name": current.get("accepted_by__display_name") or _("其他工作人员")},
                              code="already_accepted")

@@ -23,7 +23,7 @@ TUESDAY = "2026-05-12 10:00 +08:00"
 @time_machine.travel(TUESDAY, tick=False)
 def test_accept_switches_clocks_and_calls_engine_and_billing(item, applicant, clerk, form_data, hooks):
     app = actions.do_accept(submit(item, applicant, form_data), actor=clerk)
-    assert app.status == Status.ACCEPTED and app.accepted_by == clerk
+    assert app.status == Status.REVIEWING and app.accepted_by == clerk  # the process runs
     assert app.acceptance_case.status == CaseStatus.FINISHED
     case = app.processing_case
     assert case.case_type == "services.application" and case.limit_days == 10 and case.statutory_days == 20
@@ -120,7 +120,7 @@ def test_special_step_pauses_and_resumes_the_processing_clock(item, applicant, c
         actions.do_end_special_step(step, note="核查合格", actor=clerk)
     app.refresh_from_db()
     app.processing_case.refresh_from_db()
-    assert app.status == Status.ACCEPTED and app.processing_case.status != CaseStatus.PAUSED
+    assert app.status == Status.REVIEWING and app.processing_case.status != CaseStatus.PAUSED
     assert app.processing_case.due_date > due
 
 
@@ -150,7 +150,7 @@ def test_two_clerks_accepting_at_once_exactly_one_wins(item, applicant, clerk, f
     [lost] = [o for o in outcomes if o != "won"]
     assert lost.status == 409 and "已由" in lost.message and "受理" in lost.message
     app.refresh_from_db()
-    assert app.status == Status.ACCEPTED
+    assert app.status == Status.REVIEWING
     assert AuditEntry.objects.filter(action="applications.application.accepted").count() == 1
 
 

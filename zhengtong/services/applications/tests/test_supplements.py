@@ -68,7 +68,7 @@ def test_supplement_after_acceptance_pauses_the_processing_clock(item, applicant
     assert app.status == Status.SUPPLEMENTING and app.processing_case.status == CaseStatus.PAUSED
     actions.do_answer_supplement(app.supplements.get(), uploads={}, actor=applicant)
     app.refresh_from_db()
-    assert app.status == Status.ACCEPTED
+    assert app.status == Status.REVIEWING
 
 
 def test_empty_supplement_is_refused(item, applicant, clerk, form_data):

@@ -65,12 +65,12 @@ def test_api_and_console_accept_are_the_same_action(client, item, applicant, cle
     response = client.post(f"/console/applications/{a.pk}/accept/")
     assert response.status_code == 302
     api = client.post(f"/api/v1/applications/staff/cases/{b.number}/accept")
-    assert api.status_code == 200 and api.json()["status"] == "accepted"
+    assert api.status_code == 200 and api.json()["status"] == "reviewing"
     again = client.post(f"/api/v1/applications/staff/cases/{b.number}/accept")
     assert again.status_code == 409 and "请勿重复受理" in again.json()["message"]
     console_again = client.post(f"/console/applications/{a.pk}/accept/")
     assert console_again.status_code == 409
-    assert set(Application.objects.values_list("status", flat=True)) == {Status.ACCEPTED}
+    assert set(Application.objects.values_list("status", flat=True)) == {Status.REVIEWING}
 
 
 def test_api_refuse_requires_a_reason(client, item, applicant, clerk, form_data):
@@ -126,7 +126,7 @@ def test_window_intake_submits_and_accepts_a_complete_case(client, item, applica
     assert response.status_code == 302
     app = Application.objects.get()
     assert app.channel == "window" and app.created_by == clerk and app.applicant == applicant
-    assert app.status == Status.ACCEPTED
+    assert app.status == Status.REVIEWING
 
 
 def test_window_intake_refuses_a_disguised_executable(client, item, applicant, clerk, form_data):

@@ -1,0 +1,15 @@
+"""Console URLs, mounted by the ``register_admin_urls`` hook under /console/billing/."""
+
+from __future__ import annotations
+
+from django.urls import path
+
+from zhengtong.services.billing import console_views as views
+
+app_name = "billing_console"
+urlpatterns = [
+    path("bills/", views.bills, name="bills"),
+    path("bills/<str:number>/", views.bill, name="bill"),
+    path("licences/", views.licences, name="licences"),
+    path("licences/<int:licence_id>/deliver/", views.deliver, name="deliver"),
+]

@@ -1,0 +1,91 @@
+"""Sealing licences with the issuing department's SM2 seal.
+
+A licence is sealed because the case was granted, not because someone chose to sign it: the
+authority is the grant decision (already permission-checked by the applications app). So:
+
+* when the deciding official holds ``seals.document.sign`` for the department, the licence
+  goes through the regular ``check_sign_document`` (signer = that official);
+* otherwise (decision by the system, e.g. a bundle finishing, or a decider without the
+  signing grant), it is signed on the system's behalf: stored through core.files and signed
+  by the seals app's own signing step with no person as signer (audit actor None).
+
+A department without an active seal gets one made on the system's behalf the first time a
+licence needs it (``ensure_seal``), audited as ``seals.seal.create`` with actor None —
+``do_create_seal`` requires ``seals.manage`` (system admins only), which a grant never has.
+"""
+
+from __future__ import annotations
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import IntegrityError, transaction
+
+from zhengtong.core.audit.log import record
+from zhengtong.core.files.actions import (
+    check_upload,
+    discard_on_rollback,
+    do_bind_attachment,
+    do_store_attachment,
+)
+from zhengtong.core.org.models import Department
+from zhengtong.core.permissions.checks import has_perm
+from zhengtong.core.seals import actions as seal_actions
+from zhengtong.core.seals.keys import seal_private_key
+from zhengtong.core.seals.models import Seal, SignedDocument
+from zhengtong.core.seals.signers import get_signer
+
+
+def _create_system_seal(department: Department) -> Seal:
+    signer = get_signer()
+    pair = signer.generate_keypair()
+    seal = Seal(department=department, name=seal_actions.default_seal_name(department),
+                algorithm=signer.algorithm, public_key=pair.public.hex(), created_by=None)
+    seal.save(force_insert=True)
+    seal.private_key_encrypted = seal_private_key(seal, pair.private)  # the id is in the AAD
+    seal.save(update_fields=["private_key_encrypted"])
+    record("seals.seal.create", actor=None, obj=seal,
+           after={"department": department.code, "name": seal.name, "algorithm": seal.algorithm,
+                  "public_key": seal.public_key, "replaces": None, "reason": "签发电子证照时自动制作"})
+    return seal
+
+
+def ensure_seal(department: Department) -> Seal:
+    """The department's active seal, made now (system actor) if it has none."""
+    seal = Seal.objects.filter(department=department, active=True).first()
+    if seal is not None:
+        return seal
+    if not department.is_active:
+        raise seal_actions.SealError(f"部门“{department.name}”已停用，不能制作印章。")
+    try:
+        with transaction.atomic():
+            return _create_system_seal(department)
+    except IntegrityError:  # another transaction made it first (one active seal per department)
+        return Seal.objects.get(department=department, active=True)
+
+
+def _system_sign(seal: Seal, upload: SimpleUploadedFile, title: str) -> SignedDocument:
+    checked = check_upload(upload, allowed_kinds={"pdf"})
+    attachment = None
+    try:
+        with transaction.atomic():
+            if not Seal.objects.select_for_update().filter(pk=seal.pk, active=True).exists():
+                raise seal_actions.SealError(f"印章“{seal.name}”已停用，不能再用于签章。")
+            attachment = do_store_attachment(checked, actor=None, object_type=seal_actions.OBJECT_TYPE)
+            # The seals app's own signing step (SM2 over the stored SM3, self-check, audit entry);
+            # reused rather than copied so a licence is signed exactly like any sealed document.
+            document = seal_actions._sign(seal, attachment, title, actor=None)
+            do_bind_attachment(attachment, object_type=seal_actions.OBJECT_TYPE, object_id=str(document.pk),
+                               actor=None)
+    except BaseException:
+        if attachment is not None:
+            discard_on_rollback(attachment)
+        raise
+    return document
+
+
+def seal_pdf(department: Department, pdf: bytes, file_name: str, title: str, *, actor) -> SignedDocument:
+    """Store ``pdf`` and sign it with ``department``'s seal (see the module docstring for who signs)."""
+    seal = ensure_seal(department)
+    upload = SimpleUploadedFile(file_name, pdf, content_type="application/pdf")
+    if actor is not None and has_perm(actor, "seals.document.sign", department=department):
+        return seal_actions.check_sign_document(seal, upload, title, actor=actor)
+    return _system_sign(seal, upload, title)

@@ -1,0 +1,403 @@
+"""Workflow writes: start, claim, complete, cancel; refresh timers; upload, approve, configure.
+
+Every step runs in one transaction: lock the ``ProcessInstance`` row, restore the workflow
+from its JSON state, complete the SpiffWorkflow task, run the engine to the next user tasks,
+project them as ``WorkTask`` rows (each with its own time-limited case), serialise the state
+back and bump ``version``. The row lock (and SQLite's BEGIN IMMEDIATE) serialises concurrent
+steps on one instance, so no completion is lost and a task completes once.
+
+Rejection: a reviewer's "不同意" is written into the task data's ``rejections`` map; the
+gateway after a review (``any_rejected()``) then skips the remaining review steps and goes to
+the decision, parallel branches still all complete before the join. At the decision a
+rejection allows only 不予许可 (reason: the comments) or 退回重审, which clears the rejections
+and loops back to 审查.
+"""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.util.task import TaskState
+
+from zhengtong.core.audit.log import record
+from zhengtong.core.notify.actions import send
+from zhengtong.core.permissions.checks import require
+from zhengtong.core.timelimits.actions import finish_case, open_case
+from zhengtong.services.workflow import definitions, queries, routing
+from zhengtong.services.workflow.models import (
+    InstanceStatus,
+    Outcome,
+    ProcessConfig,
+    ProcessDefinition,
+    ProcessInstance,
+    TaskStatus,
+    WorkTask,
+)
+
+CASE_TYPE = "services.review_task"
+SKIPPED = "skip"
+
+
+class WorkflowError(Exception):
+    """A refused workflow step. ``status`` is the HTTP status the API answers with."""
+
+    def __init__(self, message: str, *, status: int = 400, code: str = "invalid"):
+        super().__init__(message)
+        self.message, self.status, self.code = message, status, code
+
+
+def _conflict(message: str) -> WorkflowError:
+    return WorkflowError(message, status=409, code="conflict")
+
+
+# --- projection of ready user tasks ------------------------------------------------------
+
+
+def _ready(workflow: BpmnWorkflow) -> list:
+    return workflow.get_tasks(state=TaskState.READY, manual=True)
+
+
+def _open_task(instance: ProcessInstance, spiff_task, rt: routing.Route, actor) -> WorkTask:
+    app = instance.application
+    version = app.item_version
+    today = timezone.localdate()
+    task = WorkTask.objects.create(instance=instance, application=app, spiff_id=str(spiff_task.id),
+                                   spec_name=spiff_task.task_spec.name, label=rt.label, decision=rt.decision,
+                                   department=rt.department, role_code=rt.role_code, due_date=today)
+    case = open_case(case_type=CASE_TYPE, object_type="workflow.worktask", object_id=str(task.pk),
+                     title=f"{app.number} {rt.label}", department=rt.department, started_on=today,
+                     limit_days=rt.limit_days, actor=actor, subject_code=version.item.code,
+                     subject_name=version.name, party=app.applicant)
+    task.timed_case, task.due_date = case, case.due_date
+    task.save(update_fields=["timed_case", "due_date"])
+    record("workflow.task.opened", actor=actor, obj=task,
+           after={"application": app.number, "task": rt.label, "department": rt.department.code,
+                  "role": rt.role_code, "due_date": case.due_date})
+    _notify_assignees(task, actor)
+    return task
+
+
+def _notify_assignees(task: WorkTask, actor) -> None:
+    users = queries.eligible_users(task.department, task.role_code)
+    if not users:
+        return
+    app = task.application
+    send(users, subject=_("新的审批任务：%(number)s %(task)s") % {"number": app.number, "task": task.label},
+         body=_("办件 %(number)s（%(item)s）待您办理“%(task)s”，请于 %(due)s 前办结。")
+         % {"number": app.number, "item": app.item_version.name, "task": task.label, "due": task.due_date},
+         channels=("inbox", "email"), link=reverse("workflow_console:task", args=[task.pk]), obj=task, actor=actor)
+
+
+def _advance(instance: ProcessInstance, workflow: BpmnWorkflow, actor) -> None:
+    """Run the engine and project every new ready user task; skip unconfigured slots."""
+    app = instance.application
+    branches = routing.branches_for(instance.process_key, app.item_version.item.code)
+    known = set(WorkTask.objects.filter(instance=instance).values_list("spiff_id", flat=True))
+    progressed = True
+    while progressed:
+        progressed = False
+        workflow.do_engine_steps()
+        for spiff_task in _ready(workflow):
+            if str(spiff_task.id) in known:
+                continue
+            rt = routing.route(spiff_task.task_spec, application=app, branches=branches)
+            if rt is None:  # a slot with no configured department: nothing to do there
+                spiff_task.data[f"outcome_{spiff_task.task_spec.name}"] = SKIPPED
+                spiff_task.run()
+                progressed = True
+                break
+            _open_task(instance, spiff_task, rt, actor)
+            known.add(str(spiff_task.id))
+
+
+def _save(instance: ProcessInstance, workflow: BpmnWorkflow, fields: list[str] | None = None) -> None:
+    instance.state = definitions.dump(workflow)
+    instance.version += 1
+    instance.save(update_fields=["state", "version", *(fields or [])])
+
+
+def _event(app, actor, action: str, note: str = "", public: bool = True) -> None:
+    from zhengtong.services.applications.models import ApplicationEvent
+
+    ApplicationEvent.objects.create(application=app, actor=actor, action=action[:60], from_status=app.status,
+                                    to_status=app.status, note=note, public=public)
+
+
+# --- start and cancel ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def start_process(application, *, actor) -> ProcessInstance:
+    """Start the approval process named by the application's item version (called on acceptance)."""
+    if ProcessInstance.objects.filter(application=application).exists():
+        raise _conflict(_("办件 %(number)s 的审批流程已经启动") % {"number": application.number})
+    key = application.item_version.process_key
+    try:
+        workflow, allow_scripts = definitions.new_workflow(key, {"application": application.number,
+                                                                 "rejections": {}})
+    except definitions.DefinitionError as exc:
+        raise WorkflowError(str(exc)) from None
+    instance = ProcessInstance.objects.create(application=application, process_key=key, state={},
+                                              allow_scripts=allow_scripts)
+    try:
+        _advance(instance, workflow, actor)
+    except (routing.RoutingError, SpiffWorkflowException) as exc:
+        raise WorkflowError(_("审批流程无法启动：%(error)s") % {"error": exc}) from None
+    _save(instance, workflow)
+    record("workflow.process.started", actor=actor, obj=instance,
+           after={"application": application.number, "process": key})
+    return instance
+
+
+def _close_open_tasks(instance: ProcessInstance, actor) -> list[str]:
+    closed = []
+    today = timezone.localdate()
+    for task in instance.tasks.filter(status=TaskStatus.OPEN).select_related("timed_case"):
+        task.status = TaskStatus.CANCELLED
+        task.save(update_fields=["status"])
+        if task.timed_case and task.timed_case.is_open:
+            finish_case(task.timed_case, on=max(today, task.timed_case.started_on), actor=actor)
+        closed.append(task.label)
+    return closed
+
+
+@transaction.atomic
+def cancel_process(application, *, actor) -> ProcessInstance | None:
+    """Stop the application's process (on withdrawal); idempotent, None when none was started."""
+    instance = ProcessInstance.objects.select_for_update().filter(application=application).first()
+    if instance is None or instance.status != InstanceStatus.RUNNING:
+        return instance
+    workflow = definitions.restore(instance.state, allow_scripts=instance.allow_scripts)
+    workflow.cancel()
+    closed = _close_open_tasks(instance, actor)
+    instance.status, instance.finished_at = InstanceStatus.CANCELLED, timezone.now()
+    _save(instance, workflow, ["status", "finished_at"])
+    record("workflow.process.cancelled", actor=actor, obj=instance,
+           before={"status": InstanceStatus.RUNNING}, after={"status": instance.status, "tasks_cancelled": closed})
+    return instance
+
+
+# --- claim and complete -------------------------------------------------------------------
+
+
+@transaction.atomic
+def claim_task(task: WorkTask, *, actor) -> WorkTask:
+    """Take an open task so others in the department see it is being handled."""
+    queries.require_eligible(actor, task)
+    if task.assignee_id == actor.pk and task.status == TaskStatus.OPEN:
+        return task
+    claimed = WorkTask.objects.filter(pk=task.pk, status=TaskStatus.OPEN, assignee__isnull=True).update(assignee=actor)
+    if not claimed:
+        raise _conflict(_("该任务已被他人认领或已办理"))
+    task.refresh_from_db()
+    record("workflow.task.claimed", actor=actor, obj=task, before={"assignee": None}, after={"assignee": actor.pk})
+    return task
+
+
+def _check_outcome(task: WorkTask, outcome: str, comment: str, rejections: dict) -> None:
+    if outcome not in Outcome.values:
+        raise WorkflowError(_("未知的办理意见：%(outcome)s") % {"outcome": outcome or "—"})
+    if outcome == Outcome.RETURN and not task.decision:
+        raise WorkflowError(_("只有决定环节可以退回重审"))
+    reasons_given = comment or (task.decision and outcome == Outcome.REJECT and rejections)
+    if outcome in (Outcome.REJECT, Outcome.RETURN) and not reasons_given:
+        raise WorkflowError(_("请填写不同意或退回的理由"))
+    if task.decision and outcome == Outcome.APPROVE and rejections:
+        raise WorkflowError(_("审查环节有不同意意见，只能作出不予许可决定或退回重审"))
+
+
+def _locked(task: WorkTask) -> tuple[ProcessInstance, WorkTask]:
+    instance = ProcessInstance.objects.select_for_update().select_related(
+        "application__item_version__item", "application__department").get(pk=task.instance_id)
+    task = WorkTask.objects.select_for_update().select_related("department", "timed_case").get(pk=task.pk)
+    task.instance = instance
+    task.application = instance.application
+    if task.status != TaskStatus.OPEN or instance.status != InstanceStatus.RUNNING:
+        raise _conflict(_("该任务已办理或流程已结束"))
+    return instance, task
+
+
+def _spiff_task(workflow: BpmnWorkflow, task: WorkTask):
+    try:
+        spiff_task = workflow.get_task_from_id(UUID(task.spiff_id))
+    except (SpiffWorkflowException, ValueError):
+        spiff_task = None
+    if spiff_task is None or spiff_task.state != TaskState.READY:
+        raise _conflict(_("该任务已不在待办状态"))
+    return spiff_task
+
+
+@transaction.atomic
+def complete_task(task: WorkTask, *, actor, outcome: str, comment: str = "") -> WorkTask:
+    """Record the actor's opinion on a task and move the process on; the decision calls do_decide."""
+    comment = (comment or "").strip()[:2000]
+    instance, task = _locked(task)
+    queries.require_eligible(actor, task)
+    if task.assignee_id and task.assignee_id != actor.pk:
+        raise _conflict(_("该任务已由 %(name)s 认领") % {"name": task.assignee.display_name})
+    workflow = definitions.restore(instance.state, allow_scripts=instance.allow_scripts)
+    spiff_task = _spiff_task(workflow, task)
+    rejections = dict(spiff_task.data.get("rejections") or {})
+    _check_outcome(task, outcome, comment, rejections)
+    spiff_task.data[f"outcome_{task.spec_name}"] = outcome
+    if outcome == Outcome.REJECT and not task.decision:
+        rejections[task.spec_name] = f"{task.label}（{task.department.name}）：{comment}"
+    if outcome == Outcome.RETURN:
+        rejections = {}
+    spiff_task.data["rejections"] = rejections
+    spiff_task.run()
+    _finish_task(task, actor, outcome, comment)
+    try:
+        _advance(instance, workflow, actor)
+    except (routing.RoutingError, SpiffWorkflowException) as exc:
+        raise WorkflowError(_("审批流程无法继续：%(error)s") % {"error": exc}) from None
+    fields: list[str] = []
+    if workflow.is_completed():
+        instance.status, instance.finished_at = InstanceStatus.COMPLETED, timezone.now()
+        fields = ["status", "finished_at"]
+    _save(instance, workflow, fields)
+    if task.decision and outcome != Outcome.RETURN:
+        _decide(instance, task, actor, outcome, comment, rejections)
+    return task
+
+
+def _finish_task(task: WorkTask, actor, outcome: str, comment: str) -> None:
+    task.status, task.outcome, task.comment = TaskStatus.DONE, outcome, comment
+    task.completed_by, task.completed_at = actor, timezone.now()
+    task.assignee = task.assignee or actor
+    task.save(update_fields=["status", "outcome", "comment", "completed_by", "completed_at", "assignee"])
+    if task.timed_case and task.timed_case.is_open:
+        finish_case(task.timed_case, on=max(timezone.localdate(), task.timed_case.started_on), actor=actor)
+    record("workflow.task.completed", actor=actor, obj=task, before={"status": TaskStatus.OPEN},
+           after={"status": task.status, "outcome": outcome, "comment": comment[:500],
+                  "application": task.application.number})
+    _event(task.application, actor, f"{task.label}：{Outcome(outcome).label}", note=comment, public=False)
+
+
+def _decide(instance, task: WorkTask, actor, outcome: str, comment: str, rejections: dict) -> None:
+    from zhengtong.services.applications import actions as application_actions
+
+    granted = outcome == Outcome.APPROVE and not rejections
+    reason = comment if granted else "；".join(p for p in [comment, *rejections.values()] if p)
+    record("workflow.process.decided", actor=actor, obj=instance,
+           after={"application": instance.application.number, "granted": granted, "reason": reason[:500]})
+    application_actions.do_decide(instance.application, granted=granted, reason=reason, actor=actor)
+
+
+# --- timers -----------------------------------------------------------------------------------
+
+
+def refresh_timers() -> int:
+    """Fire due timer events of running instances whose process has timers; returns steps taken.
+
+    Run from the periodic job schedule (SpiffWorkflow only fires timers when asked)."""
+    keys = [k for k in ProcessInstance.objects.filter(status=InstanceStatus.RUNNING)
+            .values_list("process_key", flat=True).distinct() if _has_timers(k)]
+    moved = 0
+    ids = ProcessInstance.objects.filter(status=InstanceStatus.RUNNING, process_key__in=keys).values_list("pk",
+                                                                                                           flat=True)
+    for pk in list(ids):
+        moved += _refresh_one(pk)
+    return moved
+
+
+def _has_timers(key: str) -> bool:
+    try:
+        return definitions.load(key)[0].has_timers
+    except definitions.DefinitionError:
+        return False
+
+
+@transaction.atomic
+def _refresh_one(pk: int) -> int:
+    instance = ProcessInstance.objects.select_for_update().select_related("application__item_version__item").get(
+        pk=pk)
+    if instance.status != InstanceStatus.RUNNING:
+        return 0
+    workflow = definitions.restore(instance.state, allow_scripts=instance.allow_scripts)
+    before = {str(t.id) for t in _ready(workflow)}
+    workflow.refresh_waiting_tasks()
+    _advance(instance, workflow, None)
+    if {str(t.id) for t in _ready(workflow)} == before and not workflow.is_completed():
+        return 0
+    fields = []
+    if workflow.is_completed():
+        instance.status, instance.finished_at = InstanceStatus.COMPLETED, timezone.now()
+        fields = ["status", "finished_at"]
+    _save(instance, workflow, fields)
+    record("workflow.timers.fired", obj=instance, after={"application": instance.application.number})
+    return 1
+
+
+# --- definitions and configuration -----------------------------------------------------------
+
+
+@transaction.atomic
+def check_upload_process(*, key: str, name: str, bpmn: str, actor) -> ProcessDefinition:
+    """Store an uploaded BPMN process; one with scripts waits for a system administrator's approval."""
+    require(actor, "workflow.process.manage")
+    key = (key or "").strip()
+    if not key or key in definitions.SHIPPED_KEYS:
+        raise WorkflowError(_("流程编码不能为空，也不能与内置流程（%(keys)s）相同")
+                            % {"keys": "、".join(definitions.SHIPPED_KEYS)})
+    if ProcessDefinition.objects.filter(key=key).exists():
+        raise _conflict(_("流程编码 %(key)s 已存在") % {"key": key})
+    try:
+        loaded, sha = definitions.inspect_upload(key, bpmn)
+    except definitions.DefinitionError as exc:
+        raise WorkflowError(str(exc)) from None
+    definition = ProcessDefinition.objects.create(key=key, name=(name or loaded.name)[:100], bpmn=bpmn, sha256=sha,
+                                                  has_scripts=loaded.has_scripts, uploaded_by=actor)
+    record("workflow.process.uploaded", actor=actor, obj=definition,
+           after={"key": key, "sha256": sha, "has_scripts": loaded.has_scripts})
+    if definition.runnable:
+        _offer_key(key)
+    return definition
+
+
+@transaction.atomic
+def do_approve_process(definition: ProcessDefinition, *, actor) -> ProcessDefinition:
+    """A system administrator approves an uploaded process with scripts, so it may run."""
+    require(actor, "workflow.process.approve")
+    definition = ProcessDefinition.objects.select_for_update().get(pk=definition.pk)
+    if definition.approved_at is not None:
+        raise _conflict(_("该流程已经批准"))
+    if definition.uploaded_by_id == actor.pk:
+        raise WorkflowError(_("上传人不能批准自己上传的流程"), status=403, code="forbidden")
+    definition.approved_by, definition.approved_at = actor, timezone.now()
+    definition.save(update_fields=["approved_by", "approved_at"])
+    record("workflow.process.approved", actor=actor, obj=definition, after={"sha256": definition.sha256})
+    _offer_key(definition.key)
+    return definition
+
+
+def _offer_key(key: str) -> None:
+    try:
+        from zhengtong.services.catalog.registry import PROCESS_KEYS
+    except ImportError:  # pragma: no cover — the catalog is optional for the engine
+        return
+    PROCESS_KEYS.add(key)
+
+
+@transaction.atomic
+def do_save_process_config(*, process_key: str, item_code: str = "", branches, actor) -> ProcessConfig:
+    """Set which departments a process's countersign steps or parallel branches go to."""
+    require(actor, "workflow.process.manage")
+    try:
+        definitions.load(process_key)
+        clean = routing.validate_branches(branches)
+    except (definitions.DefinitionError, routing.RoutingError) as exc:
+        raise WorkflowError(str(exc)) from None
+    config = ProcessConfig.objects.select_for_update().filter(process_key=process_key, item_code=item_code).first()
+    before = config.branches if config else None
+    config = config or ProcessConfig(process_key=process_key, item_code=item_code)
+    config.branches = clean
+    config.save()
+    record("workflow.config.saved", actor=actor, obj=config, before=before, after=clean)
+    return config
