@@ -268,6 +268,10 @@ ZT_SMS_BACKEND = env_str("ZT_SMS_BACKEND", "zhengtong.core.notify.sms.LoggingSms
 # --- seals -------------------------------------------------------------------
 ZT_SIGNER_BACKEND = env_str("ZT_SIGNER_BACKEND", "zhengtong.core.seals.signers.SoftwareSigner")
 
+# --- services and supervision ----------------------------------------------------
+ZT_PAYMENT_GATEWAY = env_str("ZT_PAYMENT_GATEWAY", "zhengtong.services.billing.gateways.LoggingGateway")
+ZT_BAD_RATING_DAYS = env_int("ZT_BAD_RATING_DAYS", 5)  # working days to follow up a bad rating
+
 # --- time limits ---------------------------------------------------------------
 ZT_YELLOW_DAYS = env_int("ZT_YELLOW_DAYS", 2)  # default: yellow when ≤ 2 working days remain
 

@@ -28,8 +28,6 @@ def access_message_by_id(user: Any, message_id: int) -> Message:
 def recipients_holding(action: str) -> QuerySet:
     """Active users granted a role that includes ``action`` (e.g. the audit admins)."""
     from zhengtong.core.accounts.models import User
-    from zhengtong.core.permissions.models import Grant, Role
+    from zhengtong.core.permissions.checks import holders
 
-    role_ids = [role.pk for role in Role.objects.all() if action in role.actions]
-    user_ids = Grant.objects.active().filter(role_id__in=role_ids).values("user_id")
-    return User.objects.filter(pk__in=user_ids, is_active=True)
+    return User.objects.filter(pk__in=[user.pk for user in holders(action)])

@@ -85,3 +85,13 @@ def scope_q(user, action: str, *, department_field: str = "department") -> Q:
         elif grant.scope == Scope.REGION:
             q |= Q(**{f"{department_field}__region__path__startswith": grant.region.path})
     return q
+
+
+def holders(action: str, *, department=None) -> list:
+    """Active users granted ``action``; with ``department``, only those whose scope reaches it
+    (e.g. the clerks to tell about a new application, the heads to warn about a red case)."""
+    grants = (Grant.objects.active().filter(user__is_active=True)
+              .select_related("user", "role", "department", "region"))
+    found = {g.user_id: g.user for g in grants
+             if action in g.role.actions and (department is None or _covers(g, department))}
+    return list(found.values())

@@ -14,8 +14,7 @@ from django.utils.translation import gettext as _
 
 from zhengtong.core.audit.log import record
 from zhengtong.core.notify.actions import send  # noqa: F401  (used by actions too)
-from zhengtong.core.permissions.checks import _covers
-from zhengtong.core.permissions.models import Grant
+from zhengtong.core.permissions.checks import holders
 from zhengtong.core.timelimits import actions as clocks
 from zhengtong.core.timelimits.models import TimedCase
 from zhengtong.services.applications.errors import StateConflict  # noqa: F401  (tl.StateConflict)
@@ -110,9 +109,7 @@ def console_link(app: Application) -> str:
 
 def staff_holding(action: str, department) -> list:
     """Active staff whose grant of ``action`` reaches ``department``."""
-    grants = Grant.objects.active().filter(user__is_active=True).select_related(
-        "user", "role", "department", "region")
-    return list({g.user_id: g.user for g in grants if action in g.role.actions and _covers(g, department)}.values())
+    return holders(action, department=department)
 
 
 def notify_applicant(app: Application, subject: str, body: str, *, actor,

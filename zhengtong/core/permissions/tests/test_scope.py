@@ -107,3 +107,12 @@ def test_an_inactive_user_has_no_permission(viewer, city):
 def test_unknown_actions_are_a_programming_error(viewer):
     with pytest.raises(KeyError):
         has_perm(viewer, "no.such.action")
+
+
+def test_holders_lists_users_whose_scope_reaches_a_department(city, clerk, other_clerk, supervisor):
+    from zhengtong.core.permissions.checks import holders
+
+    assert set(holders("accounts.person.read")) == {clerk, other_clerk}
+    assert holders("accounts.person.read", department=city.dept("approval")) == [clerk]
+    assert holders("timelimits.case.view", department=city.dept("county_approval")) \
+        and supervisor in holders("timelimits.case.view", department=city.dept("county_approval"))
