@@ -94,6 +94,8 @@ def load_demo(*, scale: float = 1.0) -> DemoSummary:
 # composition root: it may know every app; the apps do not know each other's demo data).
 PLATFORM_DEMOS: list[str] = [
     "zhengtong.services.catalog.demo.load_catalog",
+    "zhengtong.services.workflow.demo.load_process_configs",
+    "zhengtong.services.demo_history.load_history",
 ]
 
 

@@ -17,6 +17,9 @@ from zhengtong.core.org.models import Department
 from zhengtong.services.workflow.models import ProcessConfig
 
 DEFAULT_LIMIT_DAYS = 3
+# A branch whose department code is "*" goes to the application's implementing department
+# (a process default can then say "our own office, then the justice bureau" for every item).
+OWN_DEPARTMENT = "*"
 
 
 class RoutingError(ValueError):
@@ -61,7 +64,9 @@ def route(spec, *, application, branches: list[dict]) -> Route | None:
         if slot < 0 or slot >= len(branches):
             return None
         branch = branches[slot]
-        department = Department.objects.filter(code=branch.get("department_code", "")).first()
+        code = branch.get("department_code", "")
+        department = (application.department if code == OWN_DEPARTMENT
+                      else Department.objects.filter(code=code).first())
         if department is None:
             raise RoutingError(_("流程配置中的部门 %(code)s 不存在") % {"code": branch.get("department_code")})
         label = branch.get("label") or f"{label}（{department.short_name or department.name}）"
@@ -79,7 +84,7 @@ def validate_branches(branches) -> list[dict]:
         if not isinstance(branch, dict):
             raise RoutingError(_("第 %(n)s 个分支格式不正确") % {"n": n})
         code = str(branch.get("department_code", "")).strip()
-        if not Department.objects.filter(code=code, is_active=True).exists():
+        if code != OWN_DEPARTMENT and not Department.objects.filter(code=code, is_active=True).exists():
             raise RoutingError(_("第 %(n)s 个分支的部门 %(code)s 不存在或已停用") % {"n": n, "code": code or "—"})
         limit = branch.get("limit_days", DEFAULT_LIMIT_DAYS)
         if not isinstance(limit, int) or isinstance(limit, bool) or not 1 <= limit <= 60:

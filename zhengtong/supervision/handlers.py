@@ -1,0 +1,54 @@
+"""Reactions to the spine's signals, connected in ``SupervisionConfig.ready()``."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from zhengtong.core.calendar import days
+from zhengtong.core.notify import actions as notify
+from zhengtong.core.timelimits.models import LimitUnit, TimedCase
+from zhengtong.supervision.models import CaseOutcome, RatingInvitation
+from zhengtong.supervision.registry import is_rated
+
+
+def working_days_used(case: TimedCase, finished_on: date) -> int:
+    if case.limit_unit == LimitUnit.WORKING:
+        used = days.working_days_between(case.started_on, finished_on)
+    else:
+        used = (finished_on - case.started_on).days
+    return max(used - case.paused_days, 0)
+
+
+def record_outcome(case: TimedCase) -> CaseOutcome:
+    """The finished case's figures, computed once (scorecards only aggregate them)."""
+    finished_on = case.finished_on
+    statutory_late = bool(case.statutory_due_date and finished_on > case.statutory_due_date)
+    outcome, _created = CaseOutcome.objects.update_or_create(case_id=case.pk, defaults={
+        "case_type": case.case_type, "department_id": case.department_id, "subject_name": case.subject_name,
+        "finished_on": finished_on, "month": finished_on.replace(day=1), "late": case.finished_late,
+        "statutory_late": statutory_late, "working_days_used": working_days_used(case, finished_on),
+        "limit_days": case.limit_days + case.extended_days,
+        "supplemented": case.pauses.filter(reason__contains="补正").exists()})
+    return outcome
+
+
+def invite_rating(case: TimedCase) -> RatingInvitation | None:
+    party = case.party
+    if party is None or getattr(party, "kind", "") == "staff":
+        return None
+    invitation, created = RatingInvitation.objects.get_or_create(case=case, defaults={"party": party})
+    if created:
+        notify.send(party, subject=_("请对“%(title)s”的办理进行评价") % {"title": case.title},
+                    body=_("您的事项“%(title)s”已办结，欢迎对本次服务作出评价（好差评）。") % {"title": case.title},
+                    channels=("inbox",), link=reverse("supervision:rate", args=[case.pk]), obj=case)
+    return invitation
+
+
+def on_case_finished(sender, *, case: TimedCase, actor=None, **kwargs) -> None:
+    """Runs inside the finishing transaction: outcome row always, rating invitation for rated types."""
+    record_outcome(case)
+    if is_rated(case.case_type):
+        invite_rating(case)
