@@ -236,7 +236,7 @@ def check_record_follow_up_step(follow_up: FollowUp, *, actor, step: str, note: 
                                 today: date | None = None) -> FollowUp:
     """Record 回访 (contact), 核实 (verify, founded or not) or 整改 (rectify); the last one ends the clock."""
     require(actor, reg.FOLLOW_UP, department=follow_up.department)
-    follow_up = FollowUp.objects.select_for_update().select_related("clock").get(pk=follow_up.pk)
+    follow_up = FollowUp.objects.select_for_update(of=("self",)).select_related("clock").get(pk=follow_up.pk)
     if step != follow_up.status:
         raise Conflict(_("当前环节是“%(now)s”，不能登记该环节") % {"now": follow_up.get_status_display()})
     if not note.strip():
@@ -303,7 +303,7 @@ def check_decide_appeal(appeal: RatingAppeal, *, actor, approve: bool, note: str
 
 
 def _close_follow_up_for_excluded(rating: Rating, actor, today: date) -> None:
-    follow_up = FollowUp.objects.select_for_update().select_related("clock").filter(rating=rating).first()
+    follow_up = FollowUp.objects.select_for_update(of=("self",)).select_related("clock").filter(rating=rating).first()
     if follow_up is None or follow_up.status in (FollowUpStatus.DONE, FollowUpStatus.EXCLUDED):
         return
     follow_up.status, follow_up.completed_on = FollowUpStatus.EXCLUDED, today

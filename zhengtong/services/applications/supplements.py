@@ -69,7 +69,7 @@ def compute_supplement_items(app: Application, *, defective: Iterable[int] = (),
 
 
 def _locked(app: Application) -> Application:
-    return Application.objects.select_for_update().select_related(
+    return Application.objects.select_for_update(of=("self",)).select_related(
         "item_version__item", "department__region", "applicant", "acceptance_case", "processing_case").get(pk=app.pk)
 
 

@@ -314,7 +314,7 @@ def check_deliver_licence(licence: License, *, actor, method: str, tracking_numb
         raise BillingError(_("请选择送达方式：窗口领取或邮寄送达。"))
     if method == DeliveryMethod.POST and not tracking_number:
         raise BillingError(_("邮寄送达须填写邮件单号。"))
-    licence = License.objects.select_for_update().select_related("application").get(pk=licence.pk)
+    licence = License.objects.select_for_update(of=("self",)).select_related("application").get(pk=licence.pk)
     if licence.status != LicenseStatus.VALID:
         raise BillingError(_("证照已注销，不能送达。"))
     if licence.delivered_at is not None:

@@ -221,7 +221,7 @@ def _write_materials(version: ItemVersion, materials: list[dict]) -> None:
 
 
 def _lock_item(item: ServiceItem) -> ServiceItem:
-    return ServiceItem.objects.select_for_update().select_related("department").get(pk=item.pk)
+    return ServiceItem.objects.select_for_update(of=("self",)).select_related("department").get(pk=item.pk)
 
 
 def _events(codes: Iterable[str] | None) -> list[LifeEvent] | None:

@@ -213,9 +213,9 @@ def _check_outcome(task: WorkTask, outcome: str, comment: str, rejections: dict)
 
 
 def _locked(task: WorkTask) -> tuple[ProcessInstance, WorkTask]:
-    instance = ProcessInstance.objects.select_for_update().select_related(
+    instance = ProcessInstance.objects.select_for_update(of=("self",)).select_related(
         "application__item_version__item", "application__department").get(pk=task.instance_id)
-    task = WorkTask.objects.select_for_update().select_related("department", "timed_case").get(pk=task.pk)
+    task = WorkTask.objects.select_for_update(of=("self",)).select_related("department", "timed_case").get(pk=task.pk)
     task.instance = instance
     task.application = instance.application
     if task.status != TaskStatus.OPEN or instance.status != InstanceStatus.RUNNING:
@@ -316,7 +316,7 @@ def _has_timers(key: str) -> bool:
 
 @transaction.atomic
 def _refresh_one(pk: int) -> int:
-    instance = ProcessInstance.objects.select_for_update().select_related("application__item_version__item").get(
+    instance = ProcessInstance.objects.select_for_update(of=("self",)).select_related("application__item_version__item").get(
         pk=pk)
     if instance.status != InstanceStatus.RUNNING:
         return 0

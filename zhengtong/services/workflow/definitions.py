@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -154,19 +155,22 @@ def new_workflow(key: str, data: dict) -> tuple[BpmnWorkflow, bool]:
     return workflow, allow_scripts
 
 
-def dump(workflow: BpmnWorkflow) -> dict:
-    """The workflow as a JSON-ready dict (the serialiser's own format, version included)."""
+def dump(workflow: BpmnWorkflow) -> str:
+    """The workflow as JSON text (the serialiser's own format, version included).
+
+    Kept as one JSON string, not a JSON object: PostgreSQL's jsonb reorders object keys,
+    and the serialiser rebuilds the task tree in the order it wrote it."""
     SERIALIZER.registry._encoder_mode = True
     try:
         state = SERIALIZER.to_dict(workflow)
     finally:
         SERIALIZER.registry._encoder_mode = False
     state[SERIALIZER.VERSION_KEY] = SERIALIZER.VERSION
-    return state
+    return json.dumps(state, ensure_ascii=False)
 
 
-def restore(state: dict, *, allow_scripts: bool) -> BpmnWorkflow:
-    state = dict(state)
+def restore(state: str | dict, *, allow_scripts: bool) -> BpmnWorkflow:
+    state = json.loads(state) if isinstance(state, str) else dict(state)
     SERIALIZER.migrate(state)
     workflow = SERIALIZER.from_dict(state)
     workflow.script_engine = script_engine(allow_scripts=allow_scripts)
