@@ -17,11 +17,15 @@ FULL = {
     "bench_audit.py": ["--append", "5000", "--verify", "1000000"],
     "bench_sm2.py": [],
     "bench_case_status.py": ["--cases", "1000000"],
+    "bench_lifecycle.py": ["--n", "200"],
+    "bench_supervision.py": ["--open", "1000000", "--finished", "5000000"],
 }
 QUICK = {
     "bench_audit.py": ["--append", "500", "--verify", "20000"],
     "bench_sm2.py": ["--quick"],
     "bench_case_status.py": ["--cases", "20000"],
+    "bench_lifecycle.py": ["--n", "10"],
+    "bench_supervision.py": ["--open", "10000", "--finished", "20000"],
 }
 SQLITE_ONLY = {"bench_sm2.py"}
 

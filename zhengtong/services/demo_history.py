@@ -712,6 +712,8 @@ def _ratings(ctx: Ctx, plans: list[Plan]) -> tuple[list, list, list[Plan]]:
         case = p.processing.row if p.processing else None
         if case is None or case.status != CaseStatus.FINISHED or not is_rated(case.case_type):
             continue
+        if p.status == Status.WITHDRAWN:  # never served: no invitation (as supervision.handlers)
+            continue
         invitations.append(sv.RatingInvitation(case=case, party=p.applicant, created_at=_morning(case.finished_on)))
         if p.status == Status.WITHDRAWN or ctx.rng.random() >= 0.7:
             continue
@@ -732,7 +734,9 @@ def _write_supervision(ctx: Ctx, plans: list[Plan]) -> dict[str, int]:
     supplemented = {c.row.pk for p in plans for c in (p.acceptance, p.processing)
                     if c and any("补正" in r for _s, _e, r in c.pauses)}
     cases = [c.row for p in plans for c in (p.acceptance, p.processing) if c]
-    sv.CaseOutcome.objects.bulk_create(_outcomes(cases, supplemented), batch_size=500)
+    # Withdrawn cases are left out of outcomes, as supervision.handlers does for live ones.
+    scored = [c.row for p in plans if p.status != Status.WITHDRAWN for c in (p.acceptance, p.processing) if c]
+    sv.CaseOutcome.objects.bulk_create(_outcomes(scored, supplemented), batch_size=500)
     sv.Warning.objects.bulk_create(_warnings(cases, ctx.today), batch_size=500)
     invitations, ratings, rated = _ratings(ctx, plans)
     sv.RatingInvitation.objects.bulk_create(invitations, batch_size=500)

@@ -47,8 +47,11 @@ def invite_rating(case: TimedCase) -> RatingInvitation | None:
     return invitation
 
 
-def on_case_finished(sender, *, case: TimedCase, actor=None, **kwargs) -> None:
-    """Runs inside the finishing transaction: outcome row always, rating invitation for rated types."""
+def on_case_finished(sender, *, case: TimedCase, actor=None, withdrawn: bool = False, **kwargs) -> None:
+    """Runs inside the finishing transaction: outcome row always, rating invitation for rated
+    types — except for a withdrawn case, which was never served and is neither rated nor scored."""
+    if withdrawn:
+        return
     record_outcome(case)
     if is_rated(case.case_type):
         invite_rating(case)

@@ -141,8 +141,11 @@ def extend_case(case: TimedCase, *, days: int, reason: str, approver, today: dat
 
 
 @transaction.atomic
-def finish_case(case: TimedCase, *, on: date, actor=None) -> TimedCase:
-    """Stop the clock for good; a case finished after its due date is marked late."""
+def finish_case(case: TimedCase, *, on: date, actor=None, withdrawn: bool = False) -> TimedCase:
+    """Stop the clock for good; a case finished after its due date is marked late.
+
+    ``withdrawn``: the clock stops because the applicant withdrew, not because the work was
+    done — receivers of ``case_finished`` (ratings, scorecards) leave such cases out."""
     case = _locked(case)
     if not case.is_open:
         raise CaseStateError(_("该案件已办结"))
@@ -157,8 +160,8 @@ def finish_case(case: TimedCase, *, on: date, actor=None) -> TimedCase:
     case.finished_late = on > case.due_date
     case.save(update_fields=[*DEADLINE_FIELDS, "paused_since", "finished_on", "finished_late", "updated_at"])
     record("timelimits.case.finished", actor=actor, obj=case, before=before,
-           after={"status": case.status, "finished_on": on, "late": case.finished_late})
-    case_finished.send(sender=TimedCase, case=case, actor=actor)
+           after={"status": case.status, "finished_on": on, "late": case.finished_late, "withdrawn": withdrawn})
+    case_finished.send(sender=TimedCase, case=case, actor=actor, withdrawn=withdrawn)
     return case
 
 

@@ -91,6 +91,9 @@ class TimedCase(models.Model):
             models.Index(fields=["status", "due_date"], name="timelimits_status_due"),
             models.Index(fields=["status", "yellow_from", "due_date"], name="timelimits_status_yellow"),
             models.Index(fields=["object_type", "object_id"], name="timelimits_object"),
+            # Supervision's monitor filtered by region, and its month-by-month trend.
+            models.Index(fields=["region", "status", "due_date"], name="timelimits_region_status"),
+            models.Index(fields=["started_on"], name="timelimits_started_on"),
         ]
         constraints = [
             models.CheckConstraint(

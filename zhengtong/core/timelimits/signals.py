@@ -6,5 +6,5 @@ from __future__ import annotations
 from django.dispatch import Signal
 
 # Sent inside the finishing transaction: receivers' writes commit or roll back with it.
-# kwargs: case (TimedCase), actor (user or None)
+# kwargs: case (TimedCase), actor (user or None), withdrawn (bool: the applicant withdrew)
 case_finished = Signal()

@@ -142,6 +142,8 @@ def do_decide(application: Application, *, granted: bool, reason: str, actor) ->
     tl.finish_clock(app.processing_case, actor=actor)
     if granted:
         tl.issue_licence(app, actor=actor)
+    else:
+        tl.cancel_bill(app, actor=actor, reason=_("不予许可"))
     tl.event(app, _("准予许可") if granted else _("不予许可"), actor=actor, before=before or "", note=reason)
     tl.audit("application.decided", app, actor=actor, before=before or "", granted=granted, reason=reason)
     body = (_("您申请的“%(item)s”已办结：准予许可。") if granted
@@ -189,10 +191,11 @@ def do_withdraw(app: Application, *, actor, reason: str = "") -> Application:
         raise tl.conflict(app, _("撤回"))
     app = _reload(app)
     SpecialStep.objects.filter(application=app, ended_on__isnull=True).update(ended_on=timezone.localdate())
-    tl.finish_clock(app.acceptance_case, actor=actor)
-    tl.finish_clock(app.processing_case, actor=actor)
+    tl.finish_clock(app.acceptance_case, actor=actor, withdrawn=True)
+    tl.finish_clock(app.processing_case, actor=actor, withdrawn=True)
     if app.accepted_at is not None:
         tl.cancel_process(app, actor=actor)
+    tl.cancel_bill(app, actor=actor, reason=_("申请人撤回"))
     tl.event(app, _("申请人撤回"), actor=actor, before=before or "", note=reason.strip())
     tl.audit("application.withdrawn", app, actor=actor, before=before or "", reason=reason.strip())
     tl.notify_staff(app, ACCEPT, _("办件 %(number)s 已被申请人撤回") % {"number": app.number},

@@ -60,6 +60,14 @@ def issue_bill(target, *, actor) -> Any:
     return hook(target, actor=actor) if hook is not None else None
 
 
+def cancel_bill(app: Application, *, actor, reason: str) -> Any:
+    """Void the case's unpaid bill; a bundle member's bill stays (it covers the others too)."""
+    if app.bundle_application_id is not None:
+        return None
+    hook = optional_hook("zhengtong.services.billing.actions", "cancel_bill")
+    return hook(app, actor=actor, reason=reason) if hook is not None else None
+
+
 def issue_licence(app: Application, *, actor) -> Any:
     hook = optional_hook("zhengtong.services.billing.actions", "issue_licence")
     return hook(app, actor=actor) if hook is not None else None
@@ -138,10 +146,10 @@ def open_clock(case: TimedCase | None) -> TimedCase | None:
     return case if case.is_open else None
 
 
-def finish_clock(case: TimedCase | None, *, actor) -> None:
+def finish_clock(case: TimedCase | None, *, actor, withdrawn: bool = False) -> None:
     case = open_clock(case)
     if case is not None:
-        clocks.finish_case(case, on=max(today(), case.started_on), actor=actor)
+        clocks.finish_case(case, on=max(today(), case.started_on), actor=actor, withdrawn=withdrawn)
         case.refresh_from_db()
 
 

@@ -287,7 +287,12 @@ def _decide(instance, task: WorkTask, actor, outcome: str, comment: str, rejecti
     reason = comment if granted else "；".join(p for p in [comment, *rejections.values()] if p)
     record("workflow.process.decided", actor=actor, obj=instance,
            after={"application": instance.application.number, "granted": granted, "reason": reason[:500]})
-    application_actions.do_decide(instance.application, granted=granted, reason=reason, actor=actor)
+    from zhengtong.services.applications.errors import ApplicationError
+
+    try:
+        application_actions.do_decide(instance.application, granted=granted, reason=reason, actor=actor)
+    except ApplicationError as exc:  # e.g. the case is waiting for a supplement: 409, not a crash
+        raise WorkflowError(exc.message, status=exc.status, code=exc.code or "conflict") from exc
 
 
 # --- timers -----------------------------------------------------------------------------------

@@ -38,6 +38,17 @@ def test_a_finished_rated_case_invites_its_party(city, applicant):
     assert not RatingInvitation.objects.filter(case=other).exists()
 
 
+def test_a_withdrawn_case_is_neither_rated_nor_scored(city, applicant):
+    from zhengtong.supervision.models import CaseOutcome
+
+    case = make_case(city, title="撤回的申请", party=applicant, case_type="test.rated")
+    finish_case(case, on=date(2025, 3, 6), withdrawn=True)
+    assert not RatingInvitation.objects.filter(case=case).exists()
+    assert not CaseOutcome.objects.filter(case=case).exists()
+    assert AuditEntry.objects.filter(action="timelimits.case.finished", object_id=str(case.pk),
+                                     after__withdrawn=True).exists()
+
+
 @time_machine.travel("2025-03-07 10:00 +0800", tick=False)
 def test_the_party_rates_once_on_the_page(client, city, applicant):
     case = _finished(city, applicant)

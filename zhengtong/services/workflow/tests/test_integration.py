@@ -55,3 +55,22 @@ def test_withdrawal_cancels_the_process(app_factory, applicant, city):
     application_actions.do_withdraw(app, actor=applicant, reason="不再需要")
     assert ProcessInstance.objects.get(application=app).status == InstanceStatus.CANCELLED
     assert WorkTask.objects.get(application=app).status == TaskStatus.CANCELLED
+
+
+
+def test_deciding_while_the_case_waits_for_a_supplement_is_a_409_not_a_crash(app_factory, approver,
+                                                                               dept_head, city):
+    from zhengtong.services.applications.models import Application
+    from zhengtong.services.workflow.actions import WorkflowError
+    from zhengtong.testing import personas as P
+
+    market_clerk = P.staff("clerk.market", "市场窗口", city.dept("market"), roles=["clerk"])
+    app = application_actions.do_accept(app_factory("simple", status=Status.SUBMITTED), actor=market_clerk)
+    complete_task(open_task(app), actor=approver, outcome="approve", comment="符合条件")
+    Application.objects.filter(pk=app.pk).update(status=Status.SUPPLEMENTING)
+    decision = open_task(app)
+    with pytest.raises(WorkflowError) as excinfo:
+        complete_task(decision, actor=dept_head, outcome="approve", comment="准予")
+    assert excinfo.value.status == 409 and "补正" in excinfo.value.message
+    assert Application.objects.get(pk=app.pk).status == Status.SUPPLEMENTING
+    assert open_task(app).pk == decision.pk  # nothing moved: the task is still open
