@@ -7,7 +7,7 @@ PIP := $(VENV)/bin/pip
 VENDOR := zhengtong/static_vendor/vendor
 PG_URL ?= postgres://zhengtong:zhengtong@127.0.0.1:5432/zhengtong
 
-.PHONY: run setup venv assets migrate demo test test-postgres test-browser postgres bench lint messages clean
+.PHONY: run setup venv assets migrate demo test test-postgres test-browser postgres bench lint messages clean screenshots
 
 run: setup ## set up, load the demo city (first time only) and serve on ZT_HOST:ZT_PORT
 	$(PY) manage.py demo --if-empty
@@ -63,3 +63,6 @@ messages: venv
 
 clean:
 	rm -rf $(VENV) node_modules zhengtong/static_vendor staticfiles var
+
+screenshots: venv assets ## refresh docs/img/ from the browser tests
+	ZT_SCREENSHOTS=1 $(PY) -m pytest --create-db -m browser
