@@ -43,3 +43,9 @@ def test_api_schema_errors_are_400_with_a_chinese_message(client, db):
 def test_openapi_document_is_served(client, db):
     response = client.get("/api/v1/openapi.json")
     assert response.status_code == 200 and response.json()["info"]["title"] == "政通 Zhengtong API"
+
+
+def test_the_public_shell_leads_to_the_services(client, city):
+    body = client.get("/").content.decode()
+    for path in ('href="/services/"', 'href="/apply/mine/"', 'href="/verify/"'):
+        assert path in body
