@@ -140,6 +140,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "zhengtong.core.context_processors.site",
+                "zhengtong.core.notify.context_processors.unread_messages",
             ],
         },
     },

@@ -104,6 +104,8 @@ WELL_KNOWN_STAFF: tuple[StaffSpec, ...] = (
     StaffSpec("approver", "李伟", "spj_ssdj", "approver", "subtree", "科长"),
     StaffSpec("head", "王芳", "spj", "dept_head", "subtree", "局长"),
     StaffSpec("supervisor", "陈刚", "jcs", "supervisor", "city", "监察员"),
+    # the service centre keeps the city's catalog: life events, bundles (一件事) and items
+    StaffSpec("catalog", "刘洋", "zwfw", "catalog_admin", "city", "事项目录管理员"),
 )
 
 # (department, role, scope, how many, title) for the generated staff; usernames are

@@ -26,12 +26,16 @@ def record_outcome(case: TimedCase) -> CaseOutcome:
     """The finished case's figures, computed once (scorecards only aggregate them)."""
     finished_on = case.finished_on
     statutory_late = bool(case.statutory_due_date and finished_on > case.statutory_due_date)
-    outcome, _created = CaseOutcome.objects.update_or_create(case_id=case.pk, defaults={
+    figures = {
         "case_type": case.case_type, "department_id": case.department_id, "subject_name": case.subject_name,
         "finished_on": finished_on, "month": finished_on.replace(day=1), "late": case.finished_late,
         "statutory_late": statutory_late, "working_days_used": working_days_used(case, finished_on),
         "limit_days": case.limit_days + case.extended_days,
-        "supplemented": case.pauses.filter(reason__contains="补正").exists()})
+        "supplemented": case.pauses.filter(reason__contains="补正").exists()}
+    # one upsert, no savepoint: this runs inside every finishing transaction
+    outcome = CaseOutcome(case_id=case.pk, **figures)
+    CaseOutcome.objects.bulk_create([outcome], update_conflicts=True, unique_fields=["case"],
+                                    update_fields=[f.removesuffix("_id") for f in figures])
     return outcome
 
 
@@ -39,8 +43,11 @@ def invite_rating(case: TimedCase) -> RatingInvitation | None:
     party = case.party
     if party is None or getattr(party, "kind", "") == "staff":
         return None
-    invitation, created = RatingInvitation.objects.get_or_create(case=case, defaults={"party": party})
+    # the finishing transaction holds the case's row lock: no other writer can invite for it
+    invitation = RatingInvitation.objects.filter(case=case).first()
+    created = invitation is None
     if created:
+        invitation = RatingInvitation.objects.create(case=case, party=party)
         notify.send(party, subject=_("请对“%(title)s”的办理进行评价") % {"title": case.title},
                     body=_("您的事项“%(title)s”已办结，欢迎对本次服务作出评价（好差评）。") % {"title": case.title},
                     channels=("inbox",), link=reverse("supervision:rate", args=[case.pk]), obj=case)

@@ -8,6 +8,8 @@ from contextlib import contextmanager
 
 from django.db import connection
 
+from zhengtong.core.audit.log import forget_tail
+
 _m = importlib.import_module("zhengtong.core.audit.migrations.0002_append_only")
 
 
@@ -33,3 +35,4 @@ def tamper():
         yield
     finally:
         create_triggers()
+        forget_tail()

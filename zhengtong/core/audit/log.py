@@ -13,6 +13,7 @@ import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 from django.db import connection, transaction
@@ -94,15 +95,82 @@ def record(action: str, *, actor=None, obj=None, before: Any = None, after: Any 
     }
     # No savepoint: the entry lives and dies with the caller's transaction.
     with transaction.atomic(savepoint=False):
-        _lock_tail()
-        with connection.cursor() as cursor:  # hot path: skip the ORM's query compilation
-            cursor.execute(_TAIL_SQL)
-            tail = cursor.fetchone()
-        seq, prev = (tail[0] + 1, tail[1]) if tail else (1, GENESIS_HASH)
+        seq, prev = _tail()
         values["seq"] = seq
         entry = AuditEntry(prev_hash=prev, hash=chain_hash(prev, values), **values)
-        entry.save(force_insert=True)
+        _insert(entry)
+        _remember_tail(entry)
     return entry
+
+
+def _tail() -> tuple[int, str]:
+    """The next ``seq`` and the hash to link to.
+
+    The first append of a transaction takes the chain lock and reads the tail; the lock is
+    held to the end of the transaction (advisory xact lock; SQLite's write lock), so the
+    transaction's later appends continue from the tail it wrote itself. What was written is
+    remembered with a marker in the transaction's on-commit hooks: Django drops those hooks
+    when the transaction ends either way and when the savepoint they were added in rolls
+    back (which may take entries, and on PostgreSQL the lock, with it) — so a remembered
+    tail is used only while its marker is still pending."""
+    remembered = getattr(connection, "_zt_audit_tail", None)
+    if remembered is not None and not connection.needs_rollback:
+        index, marker, seq, prev = remembered
+        hooks = connection.run_on_commit
+        if index < len(hooks) and hooks[index][1] is marker:
+            return seq + 1, prev
+    connection._zt_audit_tail = None
+    _lock_tail()
+    with connection.cursor() as cursor:  # hot path: skip the ORM's query compilation
+        cursor.execute(_TAIL_SQL)
+        tail = cursor.fetchone()
+    return (tail[0] + 1, tail[1]) if tail else (1, GENESIS_HASH)
+
+
+def _tail_marker() -> None:
+    """Runs (and does nothing) on commit; its presence among the hooks is what counts."""
+
+
+def forget_tail() -> None:
+    """Re-read the tail at the next append: call after rows of the chain were deleted or
+    edited outside ``record`` (the demo wipe; tamper simulations in tests)."""
+    connection._zt_audit_tail = None
+
+
+def _remember_tail(entry: AuditEntry) -> None:
+    # A marker belongs to the savepoints open when it was added; an append inside another
+    # savepoint adds its own, so rolling that savepoint back drops the marker with the entry.
+    remembered = getattr(connection, "_zt_audit_tail", None)
+    hooks = connection.run_on_commit
+    if remembered is not None and hooks[remembered[0]][0] == set(connection.savepoint_ids):
+        index, marker = remembered[0], remembered[1]
+    else:
+        index, marker = len(hooks), partial(_tail_marker)
+        transaction.on_commit(marker)
+    connection._zt_audit_tail = (index, marker, entry.seq, entry.hash)
+
+
+_INSERT_SQL: dict[str, tuple[str, list]] = {}
+
+
+def _insert(entry: AuditEntry) -> None:
+    """INSERT … RETURNING id with the statement built once per backend (the ORM would compile
+    it on every append; this is the platform's most frequent write)."""
+    vendor = connection.vendor
+    if vendor not in _INSERT_SQL:
+        meta = AuditEntry._meta
+        fields = [f for f in meta.concrete_fields if not f.primary_key]
+        quote = connection.ops.quote_name
+        _INSERT_SQL[vendor] = (
+            f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
+            f"VALUES ({', '.join(['%s'] * len(fields))}) RETURNING {quote(meta.pk.column)}", fields)
+    sql, fields = _INSERT_SQL[vendor]
+    params = [f.get_db_prep_save(getattr(entry, f.attname), connection) for f in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        entry.pk = cursor.fetchone()[0]
+    entry._state.adding = False
+    entry._state.db = connection.alias
 
 
 def record_read(action: str, *, actor, obj, fields: Iterable[str], reason: str = "") -> AuditEntry:

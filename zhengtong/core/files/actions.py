@@ -117,7 +117,7 @@ def do_store_attachment(checked: CheckedUpload, *, actor, object_type: str = "",
                             object_type=object_type, object_id=str(object_id))
     ext = PurePath(checked.name).suffix.lower()
     try:
-        with transaction.atomic():
+        with transaction.atomic(savepoint=False):
             attachment.file.save(f"upload{ext}", checked.file, save=False)
             attachment.save(force_insert=True)
             record("files.attachment.store", actor=actor, obj=attachment, after=attachment.audit_view())

@@ -17,7 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -51,7 +51,7 @@ def _fill(template: str, subject: str, body: str, context: dict[str, Any] | None
     return subject, body
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def send(recipients: Any, *, subject: str = "", body: str = "", channels: Sequence[str] = (Channel.INBOX,),
          link: str = "", template: str = "", obj: Any = None, context: dict[str, Any] | None = None,
          actor: Any = None) -> list[Message]:
@@ -70,25 +70,33 @@ def send(recipients: Any, *, subject: str = "", body: str = "", channels: Sequen
                 sent_at=now if channel == Channel.INBOX else None, **related)
         for user in users for channel in channels
     ]
-    created = [_save(m) for m in messages]
+    created = _insert(messages)
     if created:
         record("notify.sent", actor=actor, obj=obj, after={
             "template": template, "subject": subject[:200], "channels": list(channels), "recipients": len(users)})
-    for message in created:
-        if message.channel != Channel.INBOX:
-            _enqueue_on_commit(message.pk)
+    outgoing = [message.pk for message in created if message.channel != Channel.INBOX]
+    if outgoing:
+        _enqueue_on_commit(*outgoing)
     return created
 
 
-def _save(message: Message) -> Message:
-    message.save(force_insert=True)  # one by one: bulk_create returns no ids on every backend
-    return message
+def _insert(messages: list[Message]) -> list[Message]:
+    """One INSERT for all; both backends return the new ids (PostgreSQL, SQLite ≥ 3.35)."""
+    if connection.features.can_return_rows_from_bulk_insert:
+        return Message.objects.bulk_create(messages)
+    for message in messages:
+        message.save(force_insert=True)
+    return messages
 
 
-def _enqueue_on_commit(message_id: int) -> None:
-    from zhengtong.core.notify.tasks import deliver_message
+def _enqueue_on_commit(*message_ids: int) -> None:
+    """One background task per send, not per message: it delivers each message in turn."""
+    from zhengtong.core.notify.tasks import deliver_message, deliver_messages
 
-    transaction.on_commit(partial(deliver_message.enqueue, message_id))
+    if len(message_ids) == 1:
+        transaction.on_commit(partial(deliver_message.enqueue, message_ids[0]))
+    else:
+        transaction.on_commit(partial(deliver_messages.enqueue, list(message_ids)))
 
 
 def deliver(message_id: int) -> str:

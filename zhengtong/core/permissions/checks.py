@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from zhengtong.core.permissions.models import Grant, Scope
+from zhengtong.core.permissions.models import Grant, Role, Scope
 from zhengtong.core.permissions.registry import ACTIONS
 
 
@@ -90,8 +90,8 @@ def scope_q(user, action: str, *, department_field: str = "department") -> Q:
 def holders(action: str, *, department=None) -> list:
     """Active users granted ``action``; with ``department``, only those whose scope reaches it
     (e.g. the clerks to tell about a new application, the heads to warn about a red case)."""
-    grants = (Grant.objects.active().filter(user__is_active=True)
-              .select_related("user", "role", "department", "region"))
-    found = {g.user_id: g.user for g in grants
-             if action in g.role.actions and (department is None or _covers(g, department))}
+    role_ids = [pk for pk, actions in Role.objects.values_list("pk", "actions") if action in actions]
+    grants = (Grant.objects.active().filter(user__is_active=True, role_id__in=role_ids)
+              .select_related("user", "department", "region"))
+    found = {g.user_id: g.user for g in grants if department is None or _covers(g, department)}
     return list(found.values())

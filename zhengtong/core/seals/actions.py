@@ -114,6 +114,32 @@ def check_sign_document(target: Seal | Department, uploaded, title: str, *, acto
     return document
 
 
+def sign_as_system(seal: Seal, uploaded, title: str, *, allowed_kinds: frozenset[str] = SIGNABLE_KINDS
+                   ) -> SignedDocument:
+    """Sign on the department's behalf, with no person as signer (audit actor None).
+
+    For an app whose own decision is the authority to seal (e.g. a granted case's licence):
+    that app has checked the decision; ``seals.document.sign`` is not asked for here. The
+    file is checked, stored and signed exactly as ``check_sign_document`` does."""
+    title = (title or "").strip()
+    if not title:
+        raise SealError(_("请填写文件标题。"))
+    checked = check_upload(uploaded, allowed_kinds=allowed_kinds)
+    attachment = None
+    try:
+        with transaction.atomic():
+            if not Seal.objects.select_for_update().filter(pk=seal.pk, active=True).exists():
+                raise SealError(_("印章“%(name)s”已停用，不能再用于签章。") % {"name": seal.name})
+            attachment = do_store_attachment(checked, actor=None, object_type=OBJECT_TYPE)
+            document = _sign(seal, attachment, title, actor=None)
+            do_bind_attachment(attachment, object_type=OBJECT_TYPE, object_id=str(document.pk), actor=None)
+    except BaseException:
+        if attachment is not None:
+            discard_on_rollback(attachment)
+        raise
+    return document
+
+
 @transaction.atomic
 def do_revoke_document(document: SignedDocument, *, actor, reason: str) -> None:
     """Mark a signed document revoked; verification then reports it as such."""
@@ -126,6 +152,28 @@ def do_revoke_document(document: SignedDocument, *, actor, reason: str) -> None:
     document.refresh_from_db(fields=["revoked_at", "revoked_by", "revoke_reason"])
     record("seals.document.revoke", actor=actor, obj=document, before={"revoked_at": None},
            after={"revoked_at": now.isoformat(), "reason": document.revoke_reason})
+
+
+@transaction.atomic
+def revoke_as_system(document: SignedDocument, *, reason: str, actor=None) -> SignedDocument:
+    """Revoke a signed document because an owning app's decision voids it (e.g. a licence
+    revoked by its issuing department); that app checked its own permission.
+
+    ``actor`` is recorded as the revoker and in the audit entry; ``seals.document.sign`` is
+    not asked for. A document revoked already raises ``SealError`` and is left unchanged."""
+    reason = (reason or "").strip()[:200]
+    if not reason:
+        raise SealError(_("请填写撤销原因。"))
+    now = timezone.now()
+    revoker = actor if getattr(actor, "pk", None) else None
+    updated = SignedDocument.objects.filter(pk=document.pk, revoked_at__isnull=True).update(
+        revoked_at=now, revoked_by=revoker, revoke_reason=reason)
+    if not updated:
+        raise SealError(_("该文件已撤销。"))
+    document.refresh_from_db(fields=["revoked_at", "revoked_by", "revoke_reason"])
+    record("seals.document.revoke", actor=revoker, obj=document, before={"revoked_at": None},
+           after={"revoked_at": now.isoformat(), "reason": reason, "on_behalf": True})
+    return document
 
 
 # --- verification (a read: it serves the public verify page and API) ----------------
@@ -197,3 +245,4 @@ def verify_document(code: str, file_bytes: bytes | None = None, *, file_sm3: str
     digest_match = None if file_sm3 is None else file_sm3 == document.sm3
     return VerifyResult(_status(document, signature_valid, digest_match), document, signature_valid,
                         digest_match, file_sm3)
+

@@ -3,6 +3,7 @@ their own permission checks; only an extension needs a permission of its own her
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
 from django.db import transaction
@@ -55,7 +56,7 @@ def _apply_deadline(case: TimedCase, today: date, pauses: list[tuple[date, date]
         case.status = deadlines.status_on(case.due_date, case.yellow_from, today)
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def open_case(*, case_type: str, object_type: str, object_id: str, title: str, department,
               started_on: date, limit_days: int | None = None, limit_unit: str | None = None,
               region=None, handler=None, actor=None, today: date | None = None,
@@ -140,7 +141,7 @@ def extend_case(case: TimedCase, *, days: int, reason: str, approver, today: dat
     return extension
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def finish_case(case: TimedCase, *, on: date, actor=None, withdrawn: bool = False) -> TimedCase:
     """Stop the clock for good; a case finished after its due date is marked late.
 
@@ -223,3 +224,33 @@ def sync_yellow_thresholds(today: date | None = None) -> int:
                after={"cases": total, "thresholds": {c: s.effective_yellow_days for c, s in CASE_TYPES.items()}})
         refresh_statuses(today)
     return total
+
+
+@transaction.atomic
+def pause_cases(cases: Iterable[TimedCase], *, on: date, reason: str, actor=None) -> list[CasePause]:
+    """Stop several clocks at once (e.g. a case's overall clock and its open task clocks).
+
+    Clocks that are not running (already paused or finished) are left as they are; a clock
+    that started after ``on`` pauses from its start. Returns the pauses made, so the caller
+    knows which clocks it stopped and resumes only those."""
+    pauses = []
+    for case in sorted(cases, key=lambda c: c.pk):  # one lock order for every caller
+        case = _locked(case)
+        if case.status in RUNNING_STATUSES:
+            pauses.append(pause_case(case, on=max(on, case.started_on), reason=reason, actor=actor))
+    return pauses
+
+
+@transaction.atomic
+def resume_cases(cases: Iterable[TimedCase], *, on: date, actor=None, today: date | None = None) -> list[TimedCase]:
+    """Restart the paused clocks among ``cases``; finished or running ones are skipped.
+
+    A clock whose pause began after ``on`` resumes on the pause's first day (no paused time)."""
+    resumed = []
+    for case in sorted(cases, key=lambda c: c.pk):
+        case = _locked(case)
+        pause = case.pauses.filter(ended_on__isnull=True).first()
+        if case.status != CaseStatus.PAUSED or pause is None:
+            continue
+        resumed.append(resume_case(case, on=max(on, pause.started_on), actor=actor, today=today))
+    return resumed

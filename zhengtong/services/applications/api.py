@@ -5,13 +5,16 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
+from ninja import Status as Answer
 
 from zhengtong.services.applications import actions, queries
 from zhengtong.services.applications.errors import ApplicationError
-from zhengtong.services.applications.models import Application, Channel
+from zhengtong.services.applications.models import Application, Channel, SpecialStep, Status
+from zhengtong.services.applications.special_steps import listed_steps
 from zhengtong.services.applications.submit import Submission
 from zhengtong.services.applications.supplements import compute_supplement_items
 from zhengtong.services.catalog.models import Bundle, ServiceItem
@@ -37,6 +40,7 @@ class CaseOut(Schema):
     due_date: date | None
     clock_status: str | None
     bundle_number: str | None
+    licence_status: str | None = None  # valid | revoked; None without an e-licence
 
 
 class EventOut(Schema):
@@ -60,6 +64,28 @@ class SupplementOut(Schema):
     note: str
 
 
+class SpecialStepOut(Schema):
+    id: int
+    kind: str
+    kind_label: str
+    name: str
+    max_days: int | None
+    basis: str
+    started_on: date
+    planned_end_on: date | None
+    ended_on: date | None
+    overrun_days: int
+    note: str
+
+
+class StepOptionOut(Schema):
+    kind: str
+    kind_label: str
+    name: str
+    max_days: int
+    basis: str
+
+
 class CaseDetailOut(CaseOut):
     form_data: dict[str, Any]
     delivery: str
@@ -69,6 +95,11 @@ class CaseDetailOut(CaseOut):
     timeline: list[EventOut]
     materials: list[MaterialOut]
     supplements: list[SupplementOut]
+
+
+class StaffCaseDetailOut(CaseDetailOut):
+    special_steps: list[SpecialStepOut]
+    special_step_options: list[StepOptionOut]
 
 
 class SubmitIn(Schema):
@@ -117,11 +148,28 @@ class ApproveIn(Schema):
     approve: bool
 
 
+class SpecialStepIn(Schema):
+    kind: str
+    name: str = ""  # the guide's step, when it lists two of the same kind
+    note: str = ""
+
+
+class EndStepIn(Schema):
+    note: str = ""
+
+
 ERRORS = {400: ErrOut, 403: ErrOut, 404: ErrOut, 409: ErrOut}
 
 
 def _err(exc: ApplicationError) -> tuple[int, dict]:
     return exc.status, {"code": exc.code, "message": exc.message, "errors": exc.errors}
+
+
+def _licence_status(app: Application) -> str | None:
+    try:
+        return app.license.status
+    except ObjectDoesNotExist:
+        return None
 
 
 def case_out(app: Application) -> dict:
@@ -130,7 +178,22 @@ def case_out(app: Application) -> dict:
             "department": app.department.name, "status": app.status, "status_label": app.get_status_display(),
             "channel": app.channel, "submitted_at": app.submitted_at,
             "due_date": clock.due_date if clock else None, "clock_status": clock.status if clock else None,
-            "bundle_number": app.bundle_application.number if app.bundle_application_id else None}
+            "bundle_number": app.bundle_application.number if app.bundle_application_id else None,
+            "licence_status": _licence_status(app) if app.status == Status.GRANTED else None}
+
+
+def step_out(step: SpecialStep) -> dict:
+    return {"id": step.pk, "kind": step.kind, "kind_label": step.get_kind_display(), "name": step.name,
+            "max_days": step.max_days, "basis": step.basis, "started_on": step.started_on,
+            "planned_end_on": step.planned_end_on, "ended_on": step.ended_on, "overrun_days": step.overrun,
+            "note": step.note}
+
+
+def staff_detail_out(app: Application) -> dict:
+    options = [{"kind": o.kind, "kind_label": o.kind_label, "name": o.name, "max_days": o.max_days,
+                "basis": o.basis} for o in listed_steps(app.item_version)]
+    return {**detail_out(app, internal=True), "special_steps": [step_out(s) for s in app.special_steps.all()],
+            "special_step_options": options}
 
 
 def detail_out(app: Application, *, internal: bool = False) -> dict:
@@ -233,9 +296,9 @@ def staff_inbox(request: HttpRequest, tab: str = "pending"):
     return [case_out(a) for a in queries.acceptance_inbox(request.user, tab)[:200]]
 
 
-@router.get("/staff/cases/{number}", response={200: CaseDetailOut, **ERRORS}, summary="办件详情（工作人员）")
+@router.get("/staff/cases/{number}", response={200: StaffCaseDetailOut, **ERRORS}, summary="办件详情（工作人员）")
 def staff_case(request: HttpRequest, number: str):
-    return detail_out(queries.access_staff_application(request.user, number=number), internal=True)
+    return staff_detail_out(queries.access_staff_application(request.user, number=number))
 
 
 @router.post("/staff/cases/{number}/accept", response={200: CaseOut, **ERRORS}, summary="受理")
@@ -278,3 +341,29 @@ def approve_supplement(request: HttpRequest, pk: int, payload: ApproveIn):
     except ApplicationError as exc:
         return _err(exc)
     return {"sequence": sr.sequence, "status": sr.status, "items": sr.items, "note": sr.note}
+
+
+@router.post("/staff/cases/{number}/special-steps", response={201: SpecialStepOut, **ERRORS},
+             summary="启动特殊环节（须为办事指南所列环节；暂停办件全部计时）")
+def start_special_step(request: HttpRequest, number: str, payload: SpecialStepIn):
+    app = queries.access_staff_application(request.user, number=number)
+    try:
+        step = actions.do_start_special_step(app, kind=payload.kind, name=payload.name, note=payload.note,
+                                             actor=request.user)
+    except ApplicationError as exc:
+        return Answer(*_err(exc))
+    return Answer(201, step_out(step))
+
+
+@router.post("/staff/cases/{number}/special-steps/{step_id}/end", response={200: SpecialStepOut, **ERRORS},
+             summary="结束特殊环节（恢复计时）")
+def end_special_step(request: HttpRequest, number: str, step_id: int, payload: EndStepIn):
+    app = queries.access_staff_application(request.user, number=number)
+    step = app.special_steps.filter(pk=step_id).first()
+    if step is None:
+        raise Http404(_("特殊环节不存在"))
+    try:
+        step = actions.do_end_special_step(step, note=payload.note, actor=request.user)
+    except ApplicationError as exc:
+        return Answer(*_err(exc))
+    return step_out(step)

@@ -4,6 +4,7 @@ steps, approvals of second supplements, and the generic window (一窗受理).""
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
@@ -21,10 +22,15 @@ from zhengtong.services.applications.models import (
     Application,
     Channel,
     SpecialStep,
-    SpecialStepKind,
     Status,
 )
-from zhengtong.services.applications.registry import ACCEPT, APPROVE_SUPPLEMENT, INTAKE
+from zhengtong.services.applications.registry import (
+    ACCEPT,
+    APPROVE_SUPPLEMENT,
+    INTAKE,
+    SPECIAL_STEP,
+)
+from zhengtong.services.applications.special_steps import listed_steps
 from zhengtong.services.applications.submit import check_version_open, slots_for
 from zhengtong.services.applications.supplements import compute_supplement_items
 from zhengtong.services.catalog.models import ServiceItem, VersionStatus
@@ -47,6 +53,13 @@ def inbox(request: HttpRequest) -> HttpResponse:
                        approvals=queries.pending_supplement_approvals(request.user).count())
 
 
+def _licence_of(app: Application):
+    try:
+        return app.license
+    except ObjectDoesNotExist:  # not granted, or the billing app issued none
+        return None
+
+
 def _detail(request: HttpRequest, app: Application, *, status: int = 200, error: str = "",
             preview: list | None = None) -> HttpResponse:
     user = request.user
@@ -55,9 +68,10 @@ def _detail(request: HttpRequest, app: Application, *, status: int = 200, error:
         icon="doc-full", status=status, app=app, error=error, preview=preview,
         events=app.events.select_related("actor"), materials=app.materials.select_related("attachment", "material"),
         catalog_materials=app.item_version.materials.all(), supplements=app.supplements.all(),
-        steps=app.special_steps.all(), kinds=SpecialStepKind.choices, statuses=dict(Status.choices),
+        steps=app.special_steps.all(), step_options=listed_steps(app.item_version),
+        statuses=dict(Status.choices), licence=_licence_of(app),
         can_accept=has_perm(user, ACCEPT, department=app.department),
-        can_step=has_perm(user, "applications.special_step", department=app.department))
+        can_step=has_perm(user, SPECIAL_STEP, department=app.department))
 
 
 @console_view
@@ -109,7 +123,8 @@ def supplement(request: HttpRequest, pk: int) -> HttpResponse:
         sr = actions.do_request_supplement(app, items=items, note=note, actor=request.user)
     except ApplicationError as exc:
         return _fail(request, app, exc)
-    messages.success(request, _("补正告知已发出") if sr.status == "open" else _("再次补正告知已提交负责人批准"))
+    messages.success(request, _("补正告知已发出") if sr.status == "open"
+                     else _("再次补正告知已提交部门负责人或监察人员批准"))
     return redirect("applications_console:detail", pk=pk)
 
 
@@ -117,11 +132,16 @@ def supplement(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def special_start(request: HttpRequest, pk: int) -> HttpResponse:
     app = queries.access_staff_application(request.user, pk=pk)
+    kind, name = request.POST.get("kind", ""), request.POST.get("name", "")
+    if "step" in request.POST:  # the case page's choice of a listed step: "kind:name"
+        kind, _sep, name = request.POST["step"].partition(":")
     try:
-        actions.do_start_special_step(app, kind=request.POST.get("kind", ""), note=request.POST.get("note", ""),
-                                      actor=request.user)
+        step = actions.do_start_special_step(app, kind=kind, name=name, note=request.POST.get("note", ""),
+                                             actor=request.user)
     except ApplicationError as exc:
         return _fail(request, app, exc)
+    messages.success(request, _("已启动特殊环节“%(kind)s”，最迟 %(end)s 结束")
+                     % {"kind": step.label, "end": step.planned_end_on})
     return redirect("applications_console:detail", pk=pk)
 
 
@@ -136,6 +156,7 @@ def special_end(request: HttpRequest, pk: int, step_id: int) -> HttpResponse:
         actions.do_end_special_step(step, note=request.POST.get("note", ""), actor=request.user)
     except ApplicationError as exc:
         return _fail(request, app, exc)
+    messages.success(request, _("特殊环节已结束，恢复计时"))
     return redirect("applications_console:detail", pk=pk)
 
 

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
+from zhengtong.core.calendar import days
 from zhengtong.core.identifiers import mask_id_number
 
 
@@ -141,7 +145,7 @@ class ProvidedMaterial(models.Model):
 
 
 class SupplementStatus(models.TextChoices):
-    AWAITING_APPROVAL = "awaiting_approval", "待负责人批准"
+    AWAITING_APPROVAL = "awaiting_approval", "待批准（部门负责人或监察人员）"
     OPEN = "open", "待申请人补正"
     ANSWERED = "answered", "已补正"
     REJECTED = "rejected", "未获批准"
@@ -184,24 +188,56 @@ class SpecialStepKind(models.TextChoices):
 
 
 class SpecialStep(models.Model):
-    """A special step (特殊环节), excluded from the statutory clock (the case is paused)."""
+    """A special step (特殊环节), excluded from the time limits: every open clock of the case
+    (the processing clock and the open approval tasks' clocks) is paused while it runs."""
 
     application = models.ForeignKey(Application, models.CASCADE, related_name="special_steps", verbose_name="办件")
     kind = models.CharField("环节", max_length=16, choices=SpecialStepKind.choices)
+    # The step as the item version lists it (name, maximum working days, basis), copied at the
+    # start so a later version of the guide does not change a running step.
+    name = models.CharField("事项所列环节", max_length=100, blank=True)
+    max_days = models.PositiveIntegerField("最长时限（工作日）", null=True, blank=True)
+    basis = models.TextField("设定依据", blank=True)
     started_on = models.DateField("开始日期")
+    planned_end_on = models.DateField("最迟结束日", null=True, blank=True)
     ended_on = models.DateField("结束日期", null=True, blank=True)
     note = models.TextField("情况记录", blank=True)
     # The status the case returns to when the step ends.
     return_status = models.CharField("结束后状态", max_length=16, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+",
                                     verbose_name="记录人")
+    # The clocks this step paused, so that ending it resumes exactly those.
+    paused_clocks = models.ManyToManyField("timelimits.TimedCase", blank=True, related_name="+",
+                                           verbose_name="暂停的时限")
+    overrun_warned_on = models.DateField("超期提醒日", null=True, blank=True)
 
     class Meta:
         ordering = ["application", "started_on"]
         verbose_name = verbose_name_plural = "特殊环节"
+        constraints = [
+            models.CheckConstraint(condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),
+                                   name="applications_special_step_ends_after_start"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.started_on}"
+
+    @property
+    def label(self) -> str:
+        """The guide's name for the step when it differs from the kind (现场检查 for 现场核查)."""
+        kind = self.get_kind_display()
+        return f"{kind}（{self.name}）" if self.name and self.name != kind else kind
+
+    def overrun_days(self, today: date | None = None) -> int:
+        """Working days past the latest end: up to ``today`` while running, up to the end once ended."""
+        if self.planned_end_on is None:
+            return 0
+        end = self.ended_on or today or timezone.localdate()
+        return max(0, days.working_days_between(self.planned_end_on, end))
+
+    @property
+    def overrun(self) -> int:
+        return self.overrun_days()
 
 
 class ApplicationEvent(models.Model):

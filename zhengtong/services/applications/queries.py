@@ -20,7 +20,7 @@ from zhengtong.services.applications.numbers import InvalidNumber, parse_number
 from zhengtong.services.applications.registry import ACCEPT, APPROVE_SUPPLEMENT, VIEW
 
 _RELATED = ("item_version__item", "department", "applicant", "acceptance_case", "processing_case",
-            "bundle_application")
+            "bundle_application", "license")
 
 
 def my_applications(user) -> QuerySet[Application]:

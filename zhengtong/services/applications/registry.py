@@ -23,7 +23,9 @@ register_action(SPECIAL_STEP, "记录特殊环节（听证、现场核查、专�
 register_builtin_role("clerk", "窗口人员", (ACCEPT, INTAKE, VIEW, SPECIAL_STEP))
 register_builtin_role("approver", "审批人员", (VIEW, SPECIAL_STEP))
 register_builtin_role("dept_head", "部门负责人", (APPROVE_SUPPLEMENT, VIEW, SPECIAL_STEP))
-register_builtin_role("supervisor", "监察人员", (VIEW,))
+# A second supplement request needs a supervisory approval: the department head or a
+# supervisor (监察人员) whose scope reaches the case may give it (see supplements.py).
+register_builtin_role("supervisor", "监察人员", (VIEW, APPROVE_SUPPLEMENT))
 
 register_case_type(ACCEPTANCE_CASE, "办件受理", default_limit_days=5)
 register_case_type(PROCESSING_CASE, "办件办理", default_limit_days=20)

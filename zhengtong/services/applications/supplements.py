@@ -1,14 +1,21 @@
-"""一次性告知 (supplement requests) and special steps (特殊环节): both stop a clock.
+"""一次性告知 (supplement requests): they stop the running clock.
 
 The supplement list is computed from the item version's materials against what was provided
 (missing required ones, plus those the clerk marks defective) and the clerk's notes, and is
-sent at once. A second request for the same case waits for the department head's approval;
-the clock keeps running until it is approved."""
+sent at once.
+
+Who approves a second request: any further request for the same case waits for approval by
+a holder of ``applications.supplement.approve`` whose data scope reaches the case's
+department — built in, the department head (部门负责人 ``dept_head``) and the supervisor
+(监察人员 ``supervisor``, the supervisory approval the rules ask for). Both are notified;
+the first of them to decide settles it. The clock keeps running until it is approved.
+
+Special steps (特殊环节) live in ``special_steps``; they are re-exported here for the callers
+that import them from this module."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import date
 
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
@@ -34,13 +41,15 @@ from zhengtong.services.applications.models import (
     Application,
     MaterialStatus,
     ProvidedMaterial,
-    SpecialStep,
-    SpecialStepKind,
     Status,
     SupplementRequest,
     SupplementStatus,
 )
-from zhengtong.services.applications.registry import ACCEPT, APPROVE_SUPPLEMENT, SPECIAL_STEP
+from zhengtong.services.applications.registry import ACCEPT, APPROVE_SUPPLEMENT
+from zhengtong.services.applications.special_steps import (  # noqa: F401  (re-exported)
+    do_end_special_step,
+    do_start_special_step,
+)
 from zhengtong.services.applications.submit import own_attachment
 
 MISSING = "缺少"
@@ -84,7 +93,7 @@ def do_request_supplement(app: Application, *, items: list[dict], note: str, act
     if not items and not note:
         raise InvalidInput(_("补正清单为空：请标出需补正的材料或填写补正说明"), errors={"items": _("补正清单为空")})
     if app.supplements.filter(status=SupplementStatus.AWAITING_APPROVAL).exists():
-        raise tl.StateConflict(_("已有一份补正告知等待负责人批准"), code="awaiting_approval")
+        raise tl.StateConflict(_("已有一份补正告知等待批准"), code="awaiting_approval")
     sequence = app.supplements.count() + 1
     request = SupplementRequest.objects.create(
         application=app, sequence=sequence, items=items, note=note, requested_by=actor, return_status=app.status,
@@ -96,9 +105,9 @@ def do_request_supplement(app: Application, *, items: list[dict], note: str, act
         _open(app, request, actor=actor)
     else:
         tl.event(app, _("申请再次补正告知"), actor=actor, before=app.status, public=False,
-                 note=_("第 %(n)s 次补正告知，待负责人批准") % {"n": sequence})
+                 note=_("第 %(n)s 次补正告知，待部门负责人或监察人员批准") % {"n": sequence})
         tl.notify_staff(app, APPROVE_SUPPLEMENT, _("办件 %(number)s 再次补正待批准") % {"number": app.number},
-                        _("第 %(n)s 次补正告知须经负责人批准。") % {"n": sequence}, actor=actor)
+                        _("第 %(n)s 次补正告知须经部门负责人或监察人员批准。") % {"n": sequence}, actor=actor)
     return request
 
 
@@ -129,7 +138,7 @@ def _open(app: Application, request: SupplementRequest, *, actor) -> None:
 
 @transaction.atomic
 def do_approve_supplement(request: SupplementRequest, *, approve: bool, actor) -> SupplementRequest:
-    """The department head approves (or refuses) a second supplement request."""
+    """A department head or a supervisor in scope approves (or refuses) a second supplement request."""
     app = request.application
     require(actor, APPROVE_SUPPLEMENT, department=app.department)
     to = SupplementStatus.OPEN if approve else SupplementStatus.REJECTED
@@ -227,58 +236,3 @@ def _answer(request: SupplementRequest, checked: dict, stored: list, *, note: st
              sequence=request.sequence, files=len(checked))
     tl.notify_staff(app, ACCEPT, _("办件 %(number)s 已补正") % {"number": app.number},
                     _("申请人已按一次性告知补正材料，请继续办理。"), actor=actor)
-
-
-# ---------------------------------------------------------------- special steps
-
-@transaction.atomic
-def do_start_special_step(app: Application, *, kind: str, note: str, actor, on: date | None = None) -> SpecialStep:
-    """Start a hearing, inspection, expert review…: the processing clock stops meanwhile."""
-    require(actor, SPECIAL_STEP, department=app.department)
-    if kind not in SpecialStepKind.values:
-        raise InvalidInput(_("请选择特殊环节类型"), errors={"kind": _("请选择特殊环节类型")})
-    app = _locked(app)
-    if app.status not in (Status.ACCEPTED, Status.REVIEWING):
-        raise tl.conflict(app, _("启动特殊环节"))
-    on = on or tl.today()
-    step = SpecialStep.objects.create(application=app, kind=kind, started_on=on, note=(note or "").strip(),
-                                      recorded_by=actor, return_status=app.status)
-    before = app.status
-    Application.objects.filter(pk=app.pk).update(status=Status.SPECIAL_STEP, updated_at=timezone.now())
-    app.status = Status.SPECIAL_STEP
-    clock = tl.open_clock(app.processing_case)
-    if clock is not None and clock.status != "paused":
-        clocks.pause_case(clock, on=max(on, clock.started_on), reason=step.get_kind_display(), actor=actor)
-    tl.event(app, _("特殊环节：%(kind)s") % {"kind": step.get_kind_display()}, actor=actor, before=before,
-             note=_("特殊环节期间不计入办理时限"))
-    tl.audit("application.special_step_started", app, actor=actor, before=before, kind=kind)
-    tl.notify_applicant(app, _("办件 %(number)s 进入特殊环节") % {"number": app.number},
-                        _("您的办件进入“%(kind)s”环节，该环节所需时间不计入办理时限。")
-                        % {"kind": step.get_kind_display()}, actor=actor)
-    return step
-
-
-@transaction.atomic
-def do_end_special_step(step: SpecialStep, *, note: str, actor, on: date | None = None) -> SpecialStep:
-    """End the special step; the processing clock resumes."""
-    app = step.application
-    require(actor, SPECIAL_STEP, department=app.department)
-    on = on or tl.today()
-    if on < step.started_on:
-        raise InvalidInput(_("结束日期不能早于开始日期"))
-    won = SpecialStep.objects.filter(pk=step.pk, ended_on__isnull=True).update(
-        ended_on=on, note=((step.note + "\n" + note.strip()).strip() if note else step.note))
-    app = _locked(app)
-    if not won or app.status != Status.SPECIAL_STEP:
-        raise tl.StateConflict(_("该特殊环节已结束"), code="wrong_state")
-    step.refresh_from_db()
-    back = step.return_status or Status.REVIEWING
-    Application.objects.filter(pk=app.pk).update(status=back, updated_at=timezone.now())
-    app.status = back
-    clock = tl.open_clock(app.processing_case)
-    if clock is not None and clock.status == "paused":
-        clocks.resume_case(clock, on=max(on, clock.started_on), actor=actor)
-    tl.event(app, _("特殊环节结束：%(kind)s") % {"kind": step.get_kind_display()}, actor=actor,
-             before=Status.SPECIAL_STEP, note=(note or "").strip())
-    tl.audit("application.special_step_ended", app, actor=actor, before=Status.SPECIAL_STEP, kind=step.kind)
-    return step

@@ -120,8 +120,8 @@ def result_links(app: Application) -> list[tuple[str, str]]:
             links.append((_("收费单 %(n)s") % {"n": bill.number}, reverse("billing:bill", args=[bill.number])))
         licence = getattr(app, "license", None)
         if licence is not None:
-            links.append((_("电子证照 %(n)s") % {"n": licence.number},
-                          reverse("billing:licence", args=[licence.number])))
+            label = (_("电子证照 %(n)s（已注销）") if licence.status == "revoked" else _("电子证照 %(n)s"))
+            links.append((label % {"n": licence.number}, reverse("billing:licence", args=[licence.number])))
     except (NoReverseMatch, ObjectDoesNotExist):
         return links
     return links

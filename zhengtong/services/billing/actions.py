@@ -9,6 +9,9 @@ permission-checked) actions:
   listing every fee of every item, ``None`` when all is free; idempotent per target.
 * ``issue_licence(application, *, actor)`` when a case is granted; idempotent.
 * ``cancel_bill(target, *, actor, reason)`` when a case is withdrawn or refused before payment.
+
+Staff actions of their own: refunds (``check_start_refund`` and the gateway's confirmation,
+``settle_refund_callback``) and licence revocation (``check_revoke_licence``).
 """
 
 from __future__ import annotations
@@ -25,7 +28,9 @@ from django.utils.translation import gettext as _
 from zhengtong.core.audit.log import record
 from zhengtong.core.notify.actions import send
 from zhengtong.core.permissions.checks import require
+from zhengtong.core.seals.actions import SealError, revoke_as_system
 from zhengtong.services.applications.models import Application, BundleApplication, Status
+from zhengtong.services.applications.timeline import event as application_event
 from zhengtong.services.billing.gateways import (
     CENT,
     CallbackRejected,
@@ -44,16 +49,30 @@ from zhengtong.services.billing.models import (
     LicenseStatus,
     Payment,
     PaymentStatus,
+    Refund,
+    RefundKind,
+    RefundStatus,
 )
 from zhengtong.services.billing.pdf import render_licence_pdf
+from zhengtong.services.billing.permissions import BILL_REFUND, LICENCE_REVOKE
 from zhengtong.services.billing.sealing import seal_pdf
 
 CHANNELS = ("inbox", "sms", "email")
+INBOX_SMS = ("inbox", "sms")
 NOT_BILLABLE = (Status.DRAFT, Status.REFUSED, Status.WITHDRAWN, Status.DENIED)
 
 
 class BillingError(Exception):
-    """A refused billing or licence operation, with a Chinese message for the user."""
+    """A refused billing or licence operation, with a Chinese message for the user and the
+    HTTP status that fits it (400 bad input, 409 wrong state — the default)."""
+
+    def __init__(self, message: str, *, status: int = 409, code: str = "conflict") -> None:
+        super().__init__(message)
+        self.message, self.status, self.code = message, status, code
+
+
+def _invalid(message: str) -> BillingError:
+    return BillingError(message, status=400, code="invalid")
 
 
 def next_value(key: str) -> int:
@@ -334,4 +353,202 @@ def check_deliver_licence(licence: License, *, actor, method: str, tracking_numb
     send(licence.holder, subject=_("证照送达：%(title)s") % {"title": licence.title},
          body=body % {"number": licence.word_number, "tracking": tracking_number}, channels=CHANNELS,
          link=reverse("billing:licence", args=[licence.number]), obj=licence, actor=actor)
+    return licence
+
+
+# --- refunds (退费) ------------------------------------------------------------------------------
+
+# A paid bill is refunded in full once its case (or every case of its bundle) closed without
+# a grant: withdrawn after payment, denied, or refused.
+CLOSED_WITHOUT_GRANT = (Status.WITHDRAWN, Status.DENIED, Status.REFUSED)
+
+
+def _closed_without_grant(bill: Bill) -> bool:
+    if bill.application_id is not None:
+        return bill.application.status in CLOSED_WITHOUT_GRANT
+    statuses = set(bill.bundle_application.applications.values_list("status", flat=True))
+    return bool(statuses) and statuses <= set(CLOSED_WITHOUT_GRANT)
+
+
+def full_refund_payment(bill: Bill) -> Payment | None:
+    """The payment a full refund of ``bill`` would return now, or None when none is due (a read)."""
+    if bill.status != BillStatus.PAID or not _closed_without_grant(bill):
+        return None
+    payment = bill.payments.filter(status=PaymentStatus.SUCCEEDED).order_by("settled_at", "id").first()
+    if payment is None or payment.refunds.exclude(status=RefundStatus.FAILED).exists():
+        return None
+    return payment
+
+
+def _payment_to_refund_in_full(bill: Bill) -> Payment:
+    if bill.status != BillStatus.PAID:
+        raise BillingError(_("收费单 %(number)s 当前状态为“%(status)s”，不能退费。")
+                           % {"number": bill.number, "status": bill.get_status_display()}, code="not_paid")
+    if not _closed_without_grant(bill):
+        raise BillingError(_("办件 %(case)s 未撤回，也未被不予许可或不予受理，不能全额退费。")
+                           % {"case": bill.case_number}, code="case_open")
+    payment = (Payment.objects.select_for_update().filter(bill=bill, status=PaymentStatus.SUCCEEDED)
+               .order_by("settled_at", "id").first())
+    if payment is None:
+        raise BillingError(_("收费单 %(number)s 没有可原路退回的支付记录。") % {"number": bill.number},
+                           code="no_payment")
+    return payment
+
+
+def _duplicate_payment(bill: Bill, payment: Payment) -> Payment:
+    payment = Payment.objects.select_for_update().get(pk=payment.pk)
+    if payment.bill_id != bill.pk:
+        raise BillingError(_("支付流水与收费单不符。"), status=400, code="mismatch")
+    if payment.status != PaymentStatus.DUPLICATE:
+        raise BillingError(_("支付流水 %(ref)s 不是重复支付（当前为“%(status)s”），不能单独退回。")
+                           % {"ref": payment.gateway_ref, "status": payment.get_status_display()},
+                           code="not_duplicate")
+    return payment
+
+
+@transaction.atomic
+def check_start_refund(bill: Bill, *, actor, reason: str, payment: Payment | None = None) -> Refund:
+    """退费: return a payment the way it came — the bill's payment in full when its case closed
+    without a grant, or ``payment`` when it was a duplicate. The gateway confirms later."""
+    require(actor, BILL_REFUND, department=bill.department)
+    reason = (reason or "").strip()
+    if not reason:
+        raise _invalid(_("请填写退费说明。"))
+    bill = (Bill.objects.select_for_update(of=("self",)).select_related("application", "bundle_application")
+            .get(pk=bill.pk))
+    if payment is None:
+        kind, payment = RefundKind.CASE_CLOSED, _payment_to_refund_in_full(bill)
+    else:
+        kind, payment = RefundKind.DUPLICATE, _duplicate_payment(bill, payment)
+    live = Refund.objects.filter(payment=payment).exclude(status=RefundStatus.FAILED).first()
+    if live is not None:
+        raise BillingError(_("支付流水 %(ref)s 已%(status)s（退款流水 %(refund)s），不能重复退费。")
+                           % {"ref": payment.gateway_ref, "status": live.get_status_display(),
+                              "refund": live.gateway_ref}, code="already_refunding")
+    gateway = gateway_for_code(payment.gateway)
+    if gateway is None:
+        raise BillingError(_("该笔支付的渠道（%(code)s）当前未启用，无法原路退回。") % {"code": payment.gateway},
+                           code="gateway_unavailable")
+    start = gateway.refund(payment, amount=payment.amount, reason=reason)
+    refund = Refund.objects.create(bill=bill, payment=payment, kind=kind, amount=payment.amount, reason=reason,
+                                   gateway=gateway.code, gateway_ref=start.ref, requested_by=actor)
+    record("billing.refund.start", actor=actor, obj=refund, after={
+        "bill": bill.number, "payment": payment.gateway_ref, "ref": start.ref, "kind": kind,
+        "amount": str(refund.amount), "reason": reason[:500]})
+    send(bill.payer, subject=_("退费受理：%(number)s") % {"number": bill.number},
+         body=_("收费单 %(number)s 的 %(amount)s 元（%(kind)s）已申请原路退回，到账后另行通知。")
+         % {"number": bill.number, "amount": refund.amount, "kind": refund.get_kind_display()},
+         channels=INBOX_SMS, link=reverse("billing:bill", args=[bill.number]), obj=bill, actor=actor)
+    return refund
+
+
+def _locked_refund(result) -> tuple[Bill, Payment, Refund]:
+    bill = Bill.objects.select_for_update().filter(number=result.bill_number).first()
+    if bill is None:
+        raise _reject(404, "unknown_bill", _("收费单 %(number)s 不存在。") % {"number": result.bill_number[:40]})
+    payment = Payment.objects.select_for_update().filter(gateway_ref=result.payment_ref).first()
+    if payment is None:
+        raise _reject(404, "unknown_payment", _("支付流水 %(ref)s 不存在。") % {"ref": result.payment_ref[:64]})
+    refund = Refund.objects.select_for_update().filter(gateway_ref=result.ref).first()
+    if refund is None:
+        raise _reject(404, "unknown_refund", _("退款流水 %(ref)s 不存在。") % {"ref": result.ref[:64]})
+    if refund.bill_id != bill.pk or refund.payment_id != payment.pk or payment.bill_id != bill.pk:
+        raise _reject(400, "mismatch", _("退款流水与收费单或支付流水不符。"))
+    return bill, payment, refund
+
+
+def settle_refund_callback(code: str, data: dict[str, Any]) -> dict[str, str]:
+    """Act on a gateway's refund confirmation once (mirrors ``settle_callback``).
+
+    Raises ``CallbackRejected`` (nothing written) for an unknown gateway, bill, payment or
+    refund, a bad signature or a wrong amount. A replayed confirmation answers OK and writes nothing.
+    """
+    gateway = gateway_for_code(code)
+    if gateway is None:
+        raise _reject(404, "unknown_gateway", _("未知的支付渠道。"))
+    result = gateway.verify_refund_callback(data)
+    with transaction.atomic():
+        bill, payment, refund = _locked_refund(result)
+        if refund.gateway != code:
+            raise _reject(400, "mismatch", _("退款流水与支付渠道不符。"))
+        if refund.status != RefundStatus.PENDING:
+            return {"code": "duplicate", "message": _("该笔退款已处理，不再重复记账。")}
+        if result.amount != refund.amount:
+            raise _reject(400, "amount_mismatch", _("退款金额 %(got)s 元与应退金额 %(due)s 元不符，已拒绝。")
+                          % {"got": result.amount, "due": refund.amount})
+        return _settle_refund(bill, payment, refund, result)
+
+
+def _settle_refund(bill: Bill, payment: Payment, refund: Refund, result) -> dict[str, str]:
+    now = timezone.now()
+    status = RefundStatus.SUCCEEDED if result.refunded else RefundStatus.FAILED
+    Refund.objects.filter(pk=refund.pk).update(status=status, raw_callback=result.raw, settled_at=now)
+    record("billing.refund.settle", actor=None, obj=refund, before={"status": RefundStatus.PENDING},
+           after={"status": status, "bill": bill.number, "amount": str(result.amount), "raw": result.raw})
+    link = reverse("billing:bill", args=[bill.number])
+    if status == RefundStatus.FAILED:
+        send(refund.requested_by, subject=_("退款失败：%(number)s") % {"number": bill.number},
+             body=_("收费单 %(number)s 的退款（%(ref)s）未成功，请核实后重新发起。")
+             % {"number": bill.number, "ref": refund.gateway_ref}, channels=("inbox",), link=link, obj=bill)
+        return {"code": status, "message": _("退款未成功，可重新发起。")}
+    Payment.objects.filter(pk=payment.pk).update(status=PaymentStatus.REFUNDED)
+    record("billing.payment.refund", actor=None, obj=payment, before={"status": payment.status},
+           after={"status": PaymentStatus.REFUNDED, "refund": refund.gateway_ref})
+    if refund.kind == RefundKind.CASE_CLOSED:
+        Bill.objects.filter(pk=bill.pk, status=BillStatus.PAID).update(status=BillStatus.REFUNDED, refunded_at=now)
+        record("billing.bill.refund", actor=None, obj=bill, before={"status": BillStatus.PAID},
+               after={"status": BillStatus.REFUNDED, "refunded_at": now.isoformat(), "amount": str(refund.amount)})
+    send(bill.payer, subject=_("退费成功：%(number)s") % {"number": bill.number},
+         body=_("收费单 %(number)s 的 %(amount)s 元已原路退回，请留意到账。")
+         % {"number": bill.number, "amount": refund.amount}, channels=INBOX_SMS, link=link, obj=bill)
+    return {"code": status, "message": _("退款成功。")}
+
+
+# --- licence revocation (证照注销/撤销) ------------------------------------------------------------
+
+
+def _revoke_seal_record(licence: License, *, reason: str, basis: str, actor) -> bool:
+    """Revoke the licence's signed document, so verification reports it; False if it already was."""
+    text = _("证照注销：%(reason)s（依据：%(basis)s）") % {"reason": reason, "basis": basis}
+    try:
+        revoke_as_system(licence.signed_document, reason=text[:200], actor=actor)
+    except SealError:
+        return False  # revoked earlier from the seals console: verification already says so
+    return True
+
+
+@transaction.atomic
+def check_revoke_licence(licence: License, *, reason: str, basis: str, actor) -> License:
+    """注销/撤销: the issuing department revokes a granted case's e-licence, with a reason and
+    its legal basis; the seal record is revoked too, so verification reports it."""
+    require(actor, LICENCE_REVOKE, department=licence.department)
+    reason, basis = (reason or "").strip(), (basis or "").strip()
+    if not reason or not basis:
+        raise _invalid(_("注销证照须填写注销理由和法律依据。"))
+    licence = (License.objects.select_for_update(of=("self",))
+               .select_related("application__item_version", "signed_document", "holder").get(pk=licence.pk))
+    if licence.status == LicenseStatus.REVOKED:
+        raise BillingError(_("证照 %(number)s 已于 %(at)s 注销，不能重复注销。")
+                           % {"number": licence.word_number,
+                              "at": timezone.localtime(licence.revoked_at).strftime("%Y-%m-%d %H:%M")},
+                           code="already_revoked")
+    if licence.application.status != Status.GRANTED:
+        raise BillingError(_("办件 %(case)s 不是准予许可状态，不能注销其证照。") % {"case": licence.application.number},
+                           code="not_granted")
+    now = timezone.now()
+    licence.status, licence.revoked_at, licence.revoked_by = LicenseStatus.REVOKED, now, actor
+    licence.revoke_reason, licence.revoke_basis = reason, basis
+    licence.save(update_fields=["status", "revoked_at", "revoked_by", "revoke_reason", "revoke_basis"])
+    seal_revoked = _revoke_seal_record(licence, reason=reason, basis=basis, actor=actor)
+    record("billing.licence.revoke", actor=actor, obj=licence, before={"status": LicenseStatus.VALID},
+           after={"status": LicenseStatus.REVOKED, "case": licence.application.number, "reason": reason,
+                  "basis": basis, "verify_code": licence.signed_document.verify_code, "seal_revoked": seal_revoked})
+    application_event(licence.application, _("电子证照注销"), actor=actor, before=licence.application.status,
+                      note=_("证照 %(number)s 已注销。理由：%(reason)s；依据：%(basis)s")
+                      % {"number": licence.word_number, "reason": reason, "basis": basis})
+    send(licence.holder, subject=_("证照已注销：%(title)s") % {"title": licence.title},
+         body=_("您的电子证照 %(number)s 已由%(department)s注销，理由：%(reason)s；依据：%(basis)s。")
+         % {"number": licence.word_number, "department": licence.department.name, "reason": reason,
+            "basis": basis},
+         channels=INBOX_SMS, link=reverse("billing:licence", args=[licence.number]), obj=licence, actor=actor)
     return licence

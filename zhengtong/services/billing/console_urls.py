@@ -10,6 +10,9 @@ app_name = "billing_console"
 urlpatterns = [
     path("bills/", views.bills, name="bills"),
     path("bills/<str:number>/", views.bill, name="bill"),
+    path("bills/<str:number>/refund/", views.refund, name="refund"),
     path("licences/", views.licences, name="licences"),
+    path("licences/<int:licence_id>/", views.licence, name="licence"),
+    path("licences/<int:licence_id>/revoke/", views.revoke, name="revoke"),
     path("licences/<int:licence_id>/deliver/", views.deliver, name="deliver"),
 ]

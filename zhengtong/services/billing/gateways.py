@@ -3,7 +3,9 @@
 
 A gateway starts a payment for a bill (returns where to send the payer and its own reference)
 and verifies the callback it later sends (returns what was paid, or raises ``CallbackRejected``).
-Settling the bill is the billing actions' job, not the gateway's.
+Refunds mirror payments: ``refund`` asks the gateway to return a payment's money the way it
+came (returns the gateway's refund reference), and ``verify_refund_callback`` reads the
+gateway's later confirmation. Settling the bill is the billing actions' job, not the gateway's.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from django.utils.translation import gettext as _
 from zhengtong.lib.gm import sm3_hmac_hex
 
 if TYPE_CHECKING:
-    from zhengtong.services.billing.models import Bill, Payment
+    from zhengtong.services.billing.models import Bill, Payment, Refund
 
 logger = logging.getLogger("zhengtong.billing")
 
@@ -59,6 +61,21 @@ class CallbackResult:
     raw: dict[str, Any] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class RefundStart:
+    ref: str
+
+
+@dataclass(frozen=True)
+class RefundCallbackResult:
+    bill_number: str
+    payment_ref: str
+    ref: str
+    amount: Decimal
+    refunded: bool
+    raw: dict[str, Any] = field(default_factory=dict)
+
+
 @runtime_checkable
 class PaymentGateway(Protocol):
     code: str
@@ -70,6 +87,14 @@ class PaymentGateway(Protocol):
 
     def verify_callback(self, data: Mapping[str, Any]) -> CallbackResult:
         """Check the callback's authenticity and read it, or raise ``CallbackRejected``."""
+        ...
+
+    def refund(self, payment: Payment, *, amount: Decimal, reason: str) -> RefundStart:
+        """Ask the gateway to return ``amount`` of ``payment`` to the payer, the way it was paid."""
+        ...
+
+    def verify_refund_callback(self, data: Mapping[str, Any]) -> RefundCallbackResult:
+        """Check a refund confirmation's authenticity and read it, or raise ``CallbackRejected``."""
         ...
 
 
@@ -85,12 +110,16 @@ def parse_amount(value: Any) -> Decimal:
 
 class LoggingGateway:
     """Demo gateway: no money moves. Its cashier page lets the payer "pay", which posts a
-    callback signed with HMAC-SM3 under a key derived from SECRET_KEY; forged ones fail."""
+    callback signed with HMAC-SM3 under a key derived from SECRET_KEY; forged ones fail.
+    Refunds are logged; the console's bill page plays the gateway and posts the signed
+    refund confirmation (under its own domain, so a payment callback cannot pass for one)."""
 
     code = "logging"
     label = "模拟支付（演示环境，不产生真实资金）"
     FIELDS = ("bill", "ref", "amount", "paid")
+    REFUND_FIELDS = ("bill", "payment", "refund", "amount", "refunded")
     _DOMAIN = b"zhengtong.billing.logging-gateway.v1\n"
+    _REFUND_DOMAIN = b"zhengtong.billing.logging-gateway.refund.v1\n"
 
     def create_payment(self, bill: Bill) -> PaymentStart:
         ref = f"LG{timezone.now():%Y%m%d%H%M%S}{secrets.token_hex(6).upper()}"
@@ -121,6 +150,40 @@ class LoggingGateway:
         logger.info("logging gateway: callback for ref %s (%s 元)", values["ref"], values["amount"])
         return CallbackResult(bill_number=values["bill"], ref=values["ref"], amount=parse_amount(values["amount"]),
                               paid=values["paid"] == "1", raw={k: values[k] for k in (*self.FIELDS, "sign")})
+
+
+    # --- refunds
+
+    def refund(self, payment: Payment, *, amount: Decimal, reason: str) -> RefundStart:
+        ref = f"LR{timezone.now():%Y%m%d%H%M%S}{secrets.token_hex(6).upper()}"
+        logger.info("logging gateway: refund %s of %s 元 requested for payment %s (bill %s)", ref, amount,
+                    payment.gateway_ref, payment.bill.number)
+        return RefundStart(ref=ref)
+
+    def sign_refund(self, data: Mapping[str, Any]) -> str:
+        message = self._REFUND_DOMAIN + "&".join(f"{k}={data[k]}" for k in self.REFUND_FIELDS).encode()
+        return sm3_hmac_hex(settings.SECRET_KEY.encode(), message)
+
+    def refund_callback_fields(self, refund: Refund, *, refunded: bool = True) -> dict[str, str]:
+        """What the demo gateway posts back once it has (or has not) returned the money."""
+        data = {"bill": refund.bill.number, "payment": refund.payment.gateway_ref, "refund": refund.gateway_ref,
+                "amount": f"{refund.amount:.2f}", "refunded": "1" if refunded else "0"}
+        return {**data, "sign": self.sign_refund(data)}
+
+    def verify_refund_callback(self, data: Mapping[str, Any]) -> RefundCallbackResult:
+        values = {k: str(data.get(k, "")).strip() for k in (*self.REFUND_FIELDS, "sign")}
+        if not all(values.values()):
+            raise CallbackRejected(400, "incomplete", _("回调参数不完整。"))
+        if not hmac.compare_digest(self.sign_refund(values).encode(), values["sign"].lower().encode()):
+            logger.warning("logging gateway: bad refund signature for ref %s", values["refund"][:64])
+            raise CallbackRejected(400, "bad_signature", _("回调签名无效，已拒绝。"))
+        if values["refunded"] not in ("0", "1"):
+            raise CallbackRejected(400, "bad_status", _("退款结果参数不正确。"))
+        logger.info("logging gateway: refund callback for ref %s (%s 元)", values["refund"], values["amount"])
+        return RefundCallbackResult(
+            bill_number=values["bill"], payment_ref=values["payment"], ref=values["refund"],
+            amount=parse_amount(values["amount"]), refunded=values["refunded"] == "1",
+            raw={k: values[k] for k in (*self.REFUND_FIELDS, "sign")})
 
 
 @lru_cache(maxsize=4)

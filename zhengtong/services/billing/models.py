@@ -35,6 +35,7 @@ class Bill(models.Model):
                               db_index=True)
     created_at = models.DateTimeField("开单时间", auto_now_add=True)
     paid_at = models.DateTimeField("缴费时间", null=True, blank=True)
+    refunded_at = models.DateTimeField("退费时间", null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -46,6 +47,8 @@ class Bill(models.Model):
             models.CheckConstraint(condition=Q(total__gt=0), name="billing_bill_total_positive"),
             models.CheckConstraint(condition=~Q(status="paid") | Q(paid_at__isnull=False),
                                    name="billing_bill_paid_has_time"),
+            models.CheckConstraint(condition=~Q(status="refunded") | Q(refunded_at__isnull=False),
+                                   name="billing_bill_refunded_has_time"),
             # Idempotence of issue_bill: one live bill per case or bundle.
             models.UniqueConstraint(fields=["application"], condition=~Q(status="cancelled"),
                                     name="billing_one_live_bill_per_application"),
@@ -82,6 +85,7 @@ class PaymentStatus(models.TextChoices):
     SUCCEEDED = "succeeded", "支付成功"
     FAILED = "failed", "支付失败"
     DUPLICATE = "duplicate", "重复支付（待退款）"
+    REFUNDED = "refunded", "已退款"
 
 
 class Payment(models.Model):
@@ -99,6 +103,49 @@ class Payment(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = verbose_name_plural = "支付记录"
+
+    def __str__(self) -> str:
+        return self.gateway_ref
+
+
+class RefundKind(models.TextChoices):
+    CASE_CLOSED = "case_closed", "办件撤回或不予许可，全额退费"
+    DUPLICATE = "duplicate", "重复支付，原路退回"
+
+
+class RefundStatus(models.TextChoices):
+    PENDING = "pending", "退款处理中"
+    SUCCEEDED = "succeeded", "退款成功"
+    FAILED = "failed", "退款失败"
+
+
+class Refund(models.Model):
+    """Money returned to the payer through the gateway of the payment it came by (原路退回);
+    the gateway's refund callback settles it, as a payment's callback settles a payment."""
+
+    bill = models.ForeignKey(Bill, models.PROTECT, related_name="refunds", verbose_name="收费单")
+    payment = models.ForeignKey(Payment, models.PROTECT, related_name="refunds", verbose_name="原支付记录")
+    kind = models.CharField("退费类型", max_length=12, choices=RefundKind.choices)
+    amount = models.DecimalField("金额（元）", max_digits=12, decimal_places=2)
+    reason = models.TextField("退费说明")
+    gateway = models.CharField("支付渠道", max_length=32)
+    gateway_ref = models.CharField("退款流水号", max_length=64, unique=True)
+    status = models.CharField("状态", max_length=10, choices=RefundStatus.choices, default=RefundStatus.PENDING)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+",
+                                     verbose_name="经办人")
+    requested_at = models.DateTimeField("发起时间", auto_now_add=True)
+    settled_at = models.DateTimeField("回调时间", null=True, blank=True)
+    raw_callback = models.JSONField("回调原文", null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        verbose_name = verbose_name_plural = "退费记录"
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="billing_refund_amount_positive"),
+            # A payment is returned at most once; a failed refund may be retried.
+            models.UniqueConstraint(fields=["payment"], condition=~Q(status="failed"),
+                                    name="billing_one_live_refund_per_payment"),
+        ]
 
     def __str__(self) -> str:
         return self.gateway_ref
@@ -143,6 +190,11 @@ class License(models.Model):
     delivered_at = models.DateTimeField("送达时间", null=True, blank=True)
     delivered_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True,
                                      related_name="+", verbose_name="送达经办人")
+    revoked_at = models.DateTimeField("注销时间", null=True, blank=True)
+    revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True,
+                                   related_name="+", verbose_name="注销人")
+    revoke_reason = models.TextField("注销理由", blank=True)
+    revoke_basis = models.TextField("注销依据", blank=True)
 
     class Meta:
         ordering = ["-issued_at", "-id"]
@@ -150,6 +202,9 @@ class License(models.Model):
         constraints = [
             models.CheckConstraint(condition=~Q(delivery_method="post", delivered_at__isnull=False)
                                    | ~Q(tracking_number=""), name="billing_post_has_tracking"),
+            models.CheckConstraint(condition=~Q(status="revoked")
+                                   | (Q(revoked_at__isnull=False) & ~Q(revoke_reason="") & ~Q(revoke_basis="")),
+                                   name="billing_revoked_has_reason_and_basis"),
         ]
 
     def __str__(self) -> str:

@@ -84,3 +84,24 @@ def access_licence_for_staff(user, licence_id: int, action: str) -> License:
         raise Http404(_("证照不存在"))
     require(user, action, department=licence.department)
     return licence
+
+
+def access_bill_for_staff(user, number: str, action: str = "billing.bill.view") -> Bill:
+    """A bill in the staff member's view scope (404 outside it), then ``action`` for its department (403)."""
+    bill = _bill(number)
+    if bill is None or not has_perm(user, "billing.bill.view", department=bill.department):
+        raise Http404(_("收费单不存在"))
+    require(user, action, department=bill.department)
+    return bill
+
+
+def access_licence_in_scope(user, *, pk: int | None = None, number: str = "",
+                            action: str = "billing.licence.view") -> License:
+    """A licence in the staff member's view scope (404 outside it), then ``action`` for its department (403)."""
+    found = License.objects.select_related("department__region", "application", "signed_document", "revoked_by",
+                                           "delivered_by")
+    licence = found.filter(number=number).first() if number else found.filter(pk=pk or 0).first()
+    if licence is None or not has_perm(user, "billing.licence.view", department=licence.department):
+        raise Http404(_("证照不存在"))
+    require(user, action, department=licence.department)
+    return licence

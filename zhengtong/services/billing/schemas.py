@@ -25,9 +25,35 @@ class BillOut(Schema):
     paid_at: datetime | None = None
 
 
+class RefundOut(Schema):
+    ref: str
+    bill_number: str
+    payment_ref: str
+    kind: str
+    kind_label: str
+    amount: Decimal
+    status: str
+    status_label: str
+    reason: str
+    requested_at: datetime
+    settled_at: datetime | None = None
+
+
 class BillDetailOut(BillOut):
     lines: list[BillLineOut]
     pay_url: str
+    refunded_at: datetime | None = None
+    refunds: list[RefundOut] = []
+
+
+class RefundIn(Schema):
+    reason: str
+    payment_ref: str = ""  # a duplicate payment to return; empty: the whole bill
+
+
+class RevokeIn(Schema):
+    reason: str
+    basis: str
 
 
 class PaymentStartOut(Schema):
@@ -55,3 +81,6 @@ class LicenceOut(Schema):
     download_url: str | None = None
     delivery_method: str
     delivered_at: datetime | None = None
+    revoked_at: datetime | None = None
+    revoke_reason: str = ""
+    revoke_basis: str = ""

@@ -7,7 +7,7 @@ authority is the grant decision (already permission-checked by the applications 
   goes through the regular ``check_sign_document`` (signer = that official);
 * otherwise (decision by the system, e.g. a bundle finishing, or a decider without the
   signing grant), it is signed on the system's behalf: stored through core.files and signed
-  by the seals app's own signing step with no person as signer (audit actor None).
+  by the seals app's ``sign_as_system`` with no person as signer (audit actor None).
 
 A department without an active seal gets one made on the system's behalf the first time a
 licence needs it (``ensure_seal``), audited as ``seals.seal.create`` with actor None —
@@ -20,12 +20,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 
 from zhengtong.core.audit.log import record
-from zhengtong.core.files.actions import (
-    check_upload,
-    discard_on_rollback,
-    do_bind_attachment,
-    do_store_attachment,
-)
 from zhengtong.core.org.models import Department
 from zhengtong.core.permissions.checks import has_perm
 from zhengtong.core.seals import actions as seal_actions
@@ -62,30 +56,10 @@ def ensure_seal(department: Department) -> Seal:
         return Seal.objects.get(department=department, active=True)
 
 
-def _system_sign(seal: Seal, upload: SimpleUploadedFile, title: str) -> SignedDocument:
-    checked = check_upload(upload, allowed_kinds={"pdf"})
-    attachment = None
-    try:
-        with transaction.atomic():
-            if not Seal.objects.select_for_update().filter(pk=seal.pk, active=True).exists():
-                raise seal_actions.SealError(f"印章“{seal.name}”已停用，不能再用于签章。")
-            attachment = do_store_attachment(checked, actor=None, object_type=seal_actions.OBJECT_TYPE)
-            # The seals app's own signing step (SM2 over the stored SM3, self-check, audit entry);
-            # reused rather than copied so a licence is signed exactly like any sealed document.
-            document = seal_actions._sign(seal, attachment, title, actor=None)
-            do_bind_attachment(attachment, object_type=seal_actions.OBJECT_TYPE, object_id=str(document.pk),
-                               actor=None)
-    except BaseException:
-        if attachment is not None:
-            discard_on_rollback(attachment)
-        raise
-    return document
-
-
 def seal_pdf(department: Department, pdf: bytes, file_name: str, title: str, *, actor) -> SignedDocument:
     """Store ``pdf`` and sign it with ``department``'s seal (see the module docstring for who signs)."""
     seal = ensure_seal(department)
     upload = SimpleUploadedFile(file_name, pdf, content_type="application/pdf")
     if actor is not None and has_perm(actor, "seals.document.sign", department=department):
         return seal_actions.check_sign_document(seal, upload, title, actor=actor)
-    return _system_sign(seal, upload, title)
+    return seal_actions.sign_as_system(seal, upload, title, allowed_kinds=frozenset({"pdf"}))

@@ -13,6 +13,7 @@ urlpatterns = [
     path("bills/<str:number>/pay/", views.pay, name="pay"),
     path("cashier/<str:ref>/", views.cashier, name="cashier"),
     path("callback/<str:gateway>/", views.callback, name="callback"),
+    path("refund-callback/<str:gateway>/", views.refund_callback, name="refund_callback"),
     path("licences/", views.my_licences, name="my_licences"),
     path("licences/<str:number>/", views.licence, name="licence"),
     path("licences/<str:number>/download/", views.download, name="download"),

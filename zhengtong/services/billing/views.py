@@ -1,5 +1,6 @@
-"""Public pages under /pay/: the payer's bills, the demo cashier, the gateway callback, the
-holder's licences (download after payment) and the licence-number verification redirect."""
+"""Public pages under /pay/: the payer's bills, the demo cashier, the gateway's payment and
+refund callbacks, the holder's licences (download after payment, also once revoked) and the
+licence-number verification redirect."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from zhengtong.services.billing.actions import (
     check_start_payment,
     do_record_download,
     settle_callback,
+    settle_refund_callback,
     unpaid_bill_for,
 )
 from zhengtong.services.billing.gateways import (
@@ -83,6 +85,22 @@ def callback(request: HttpRequest, gateway: str) -> HttpResponse:
     next_url = str(data.get("next", ""))
     if next_url and url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
         return redirect(next_url)  # the demo cashier's browser form comes back to the bill
+    return JsonResponse(outcome, json_dumps_params={"ensure_ascii": False})
+
+
+@csrf_exempt
+@require_POST
+def refund_callback(request: HttpRequest, gateway: str) -> HttpResponse:
+    """A gateway confirms a refund here; like a payment callback, its signature authenticates it."""
+    try:
+        data = request_data(request)
+        outcome = settle_refund_callback(gateway, data)
+    except CallbackRejected as exc:
+        return JsonResponse({"code": exc.code, "message": exc.message}, status=exc.status,
+                            json_dumps_params={"ensure_ascii": False})
+    next_url = str(data.get("next", ""))
+    if next_url and url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        return redirect(next_url)  # the demo gateway's console buttons come back to the bill
     return JsonResponse(outcome, json_dumps_params={"ensure_ascii": False})
 
 

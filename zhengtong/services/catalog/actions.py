@@ -1,6 +1,8 @@
 """Catalog writes: create an item with its first draft, edit a draft, start a new version from
-a published one (published versions are immutable), publish. Every write is validated,
-permission-checked against the item's department, and audited."""
+a published one (published versions are immutable), publish; maintain the city-wide life
+events (主题) and the bundles (一件事一次办). Every write is validated, permission-checked
+(items against their department, bundles against their lead department, life events against
+a city-wide grant) and audited."""
 
 from __future__ import annotations
 
@@ -9,17 +11,19 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhengtong.core.audit.log import record
 from zhengtong.core.org.models import Department, Region
-from zhengtong.core.permissions.checks import require
+from zhengtong.core.permissions.checks import require, scope_q
 from zhengtong.services.catalog import jsonform
 from zhengtong.services.catalog.models import (
     Audience,
+    Bundle,
     ItemKind,
     ItemVersion,
     LifeEvent,
@@ -30,7 +34,7 @@ from zhengtong.services.catalog.models import (
     TrustLevel,
     VersionStatus,
 )
-from zhengtong.services.catalog.registry import MANAGE, PROCESS_KEYS
+from zhengtong.services.catalog.registry import BUNDLE, MANAGE, TOPIC, process_keys
 
 
 class CatalogError(Exception):
@@ -41,6 +45,10 @@ class CatalogError(Exception):
         super().__init__(message)
         self.message = message
         self.errors = dict(errors or {})
+
+
+class CatalogConflict(CatalogError):
+    """Refused because of the object's state (in use, not publishable): HTTP 409, not 400."""
 
 
 TEXT_FIELDS = ("name", "legal_basis", "conditions", "process_description", "place", "hours",
@@ -160,7 +168,7 @@ def clean_content(data: Mapping[str, Any]) -> tuple[dict, dict[str, str]]:
         errors["form_schema"] = problems[0]
     out["form_schema"] = schema
     out["process_key"] = str(data.get("process_key") or "").strip()
-    if not out["process_key"] or out["process_key"] not in PROCESS_KEYS:
+    if not out["process_key"] or out["process_key"] not in process_keys():
         errors["process_key"] = _("审批流程“%(k)s”未登记") % {"k": out["process_key"]}
     return out, errors
 
@@ -352,3 +360,283 @@ def do_discard_draft(version: ItemVersion, *, actor) -> None:
     version.delete()
     record("catalog.version.discard", actor=actor, object_type="catalog.itemversion",
            object_id=str(before["version"]), object_repr=f"{item.code} v{before['version']}", before=before)
+
+
+# ---------------------------------------------------------------- life events (主题)
+
+SLUG_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$")
+
+
+def require_citywide(actor, action: str) -> None:
+    """Life events are one list for the whole city: a grant limited to some departments or a
+    region may not rename or remove what every department's items are filed under."""
+    require(actor, action)
+    if scope_q(actor, action) != Q():
+        raise PermissionDenied(_("主题为全市共用，维护主题须有全市范围的授权"))
+
+
+def _item_codes(codes: Iterable[str] | None, errors: dict, field: str = "items") -> list[ServiceItem] | None:
+    if codes is None:
+        return None
+    wanted = list(dict.fromkeys(str(c).strip() for c in codes if str(c).strip()))
+    found = {i.code: i for i in ServiceItem.objects.filter(code__in=wanted).select_related("current")}
+    missing = [c for c in wanted if c not in found]
+    if missing:
+        errors[field] = _("事项“%(c)s”不存在") % {"c": "、".join(missing)}
+    return [found[c] for c in wanted if c in found]
+
+
+def clean_life_event(data: Mapping[str, Any], *, instance: LifeEvent | None = None
+                     ) -> tuple[dict, list[ServiceItem] | None, dict[str, str]]:
+    """Normalised fields, the member items (None: leave membership alone) and field errors."""
+    errors: dict[str, str] = {}
+    code = str(data.get("code") or "").strip()
+    name = str(data.get("name") or "").strip()
+    audience = str(data.get("audience") or Audience.BOTH)
+    if not SLUG_RE.match(code):
+        errors["code"] = _("主题编码应为字母、数字、横线或下划线，最长 40 位")
+    elif LifeEvent.objects.filter(code=code).exclude(pk=getattr(instance, "pk", None)).exists():
+        errors["code"] = _("主题编码“%(c)s”已存在") % {"c": code}
+    if not name:
+        errors["name"] = _("请填写主题名称")
+    elif len(name) > 60:
+        errors["name"] = _("主题名称不能超过 %(n)d 个字") % {"n": 60}
+    if audience not in Audience.values:
+        errors["audience"] = _("服务对象不正确")
+    order = _int(data.get("sort_order", 100)) if data.get("sort_order") not in (None, "") else 100
+    if order is None or not 0 <= order <= 1_000_000:
+        errors["sort_order"] = _("排序应为 0–1000000 的整数")
+    items = _item_codes(data.get("items"), errors)
+    return {"code": code, "name": name, "audience": audience, "sort_order": order}, items, errors
+
+
+def life_event_snapshot(event: LifeEvent) -> dict:
+    return {"code": event.code, "name": event.name, "audience": event.audience, "sort_order": event.sort_order,
+            "items": sorted(event.items.values_list("code", flat=True))}
+
+
+def _raise_topic(errors: dict[str, str]) -> None:
+    if errors:
+        raise CatalogError(_("主题信息有误：%(m)s") % {"m": next(iter(errors.values()))}, errors)
+
+
+@transaction.atomic
+def do_create_life_event(*, actor, data: Mapping[str, Any]) -> LifeEvent:
+    """A new life event, optionally with the items filed under it."""
+    require_citywide(actor, TOPIC)
+    fields, items, errors = clean_life_event(data)
+    _raise_topic(errors)
+    event = LifeEvent.objects.create(**fields)
+    if items:
+        event.items.set(items)
+    record("catalog.topic.create", actor=actor, obj=event, after=life_event_snapshot(event))
+    return event
+
+
+@transaction.atomic
+def do_update_life_event(event: LifeEvent, *, actor, data: Mapping[str, Any]) -> LifeEvent:
+    """Change a life event's code, name, audience, order and (when given) its items."""
+    require_citywide(actor, TOPIC)
+    event = LifeEvent.objects.select_for_update().get(pk=event.pk)
+    fields, items, errors = clean_life_event(data, instance=event)
+    _raise_topic(errors)
+    before = life_event_snapshot(event)
+    for name, value in fields.items():
+        setattr(event, name, value)
+    event.save(update_fields=list(fields))
+    if items is not None:
+        event.items.set(items)
+    record("catalog.topic.update", actor=actor, obj=event, before=before, after=life_event_snapshot(event))
+    return event
+
+
+@transaction.atomic
+def do_delete_life_event(event: LifeEvent, *, actor) -> None:
+    """Delete a life event nothing is filed under any more (refused while items or bundles use it)."""
+    require_citywide(actor, TOPIC)
+    event = LifeEvent.objects.select_for_update().get(pk=event.pk)
+    items, bundles = event.items.count(), event.bundles.count()
+    if items or bundles:
+        raise CatalogConflict(
+            _("主题“%(n)s”下仍有 %(i)d 个事项、%(b)d 个“一件事”，请先将其移出后再删除")
+            % {"n": event.name, "i": items, "b": bundles})
+    before = life_event_snapshot(event)
+    pk = event.pk
+    event.delete()
+    record("catalog.topic.delete", actor=actor, object_type="catalog.lifeevent", object_id=str(pk),
+           object_repr=before["name"], before=before)
+
+
+# ---------------------------------------------------------------- bundles (一件事一次办)
+
+BUNDLE_FIELDS = ("name", "description", "items", "life_event", "lead_department", "form_schema", "promised_days")
+
+
+def clean_bundle(data: Mapping[str, Any]) -> tuple[dict, dict[str, str]]:
+    """Resolved bundle fields (items, life event and lead department as objects) and errors.
+    An empty form schema means "merge the items' current forms when someone applies"."""
+    errors: dict[str, str] = {}
+    out: dict[str, Any] = {"name": str(data.get("name") or "").strip(),
+                           "description": str(data.get("description") or "").strip()}
+    if not out["name"]:
+        errors["name"] = _("请填写名称")
+    elif len(out["name"]) > 100:
+        errors["name"] = _("名称不能超过 %(n)d 个字") % {"n": 100}
+    if len(out["description"]) > 5000:
+        errors["description"] = _("说明不能超过 %(n)d 个字") % {"n": 5000}
+    items = _item_codes(data.get("items") or [], errors) or []
+    closed = [i.code for i in items if i.current is None or i.current.status != VersionStatus.PUBLISHED]
+    if closed:
+        errors.setdefault("items", _("事项“%(c)s”没有已发布的版本，不能纳入“一件事”") % {"c": "、".join(closed)})
+    out["items"] = items
+    code = str(data.get("life_event") or "").strip()
+    out["life_event"] = LifeEvent.objects.filter(code=code).first() if code else None
+    if code and out["life_event"] is None:
+        errors["life_event"] = _("主题“%(c)s”不存在") % {"c": code}
+    dept = str(data.get("lead_department") or "").strip()
+    out["lead_department"] = Department.objects.filter(code=dept, is_active=True).select_related("region").first()
+    if out["lead_department"] is None:
+        errors["lead_department"] = _("牵头部门“%(c)s”不存在或已停用") % {"c": dept}
+    schema = data.get("form_schema") or {}
+    problems = jsonform.check_schema(schema)
+    if problems:
+        errors["form_schema"] = problems[0]
+    out["form_schema"] = schema
+    days = _int(data.get("promised_days"))
+    if data.get("promised_days") in (None, ""):
+        errors["promised_days"] = _("请填写承诺办结时限")
+    elif days is None or not 1 <= days <= 3650:
+        errors["promised_days"] = _("承诺办结时限应为 1–3650 的整数")
+    out["promised_days"] = days
+    return out, errors
+
+
+def _form_gaps(schema: Mapping, items: list[ServiceItem]) -> list[str]:
+    """Fields an item's own form requires that the combined form would not collect: its member
+    application would be created without them (applications copy each item's fields out)."""
+    props = schema.get("properties") or {}
+    required = set(schema.get("required") or [])
+    gaps = []
+    for item in items:
+        own = item.current.form_schema or {}
+        for key in own.get("required") or []:
+            node = (own.get("properties") or {}).get(key, {})
+            title = node.get("title") or key
+            where = {"item": item.current.name, "field": title}
+            if key not in props:
+                gaps.append(_("合并申请表缺少事项“%(item)s”的必填字段“%(field)s”") % where)
+            elif key not in required:
+                gaps.append(_("合并申请表应将“%(field)s”设为必填（事项“%(item)s”要求填写）") % where)
+            elif node.get("type") != props[key].get("type"):
+                gaps.append(_("合并申请表中“%(field)s”的类型与事项“%(item)s”不一致") % where)
+    return gaps
+
+
+def publish_problems(items: list[ServiceItem], form_schema: Mapping, promised_days: int | None) -> dict[str, str]:
+    """Why a bundle with these contents may not be (or stay) published; {} when it may."""
+    problems: dict[str, str] = {}
+    if len(items) < 2:
+        problems["items"] = _("“一件事”至少应包含两个事项")
+    closed = [i.code for i in items if i.current is None or i.current.status != VersionStatus.PUBLISHED]
+    if closed:
+        problems["items"] = _("事项“%(c)s”没有已发布的版本") % {"c": "、".join(closed)}
+        return problems
+    longest = max((i.current.statutory_days for i in items), default=0)
+    if items and promised_days and promised_days > longest:
+        problems["promised_days"] = _("承诺办结时限（%(p)d 个工作日）不能超过所含事项中最长的法定办结时限"
+                                      "（%(s)d 个工作日）") % {"p": promised_days, "s": longest}
+    if form_schema:
+        gaps = _form_gaps(form_schema, items)
+        if gaps:
+            problems["form_schema"] = gaps[0]
+    return problems
+
+
+def bundle_snapshot(bundle: Bundle) -> dict:
+    return {"code": bundle.code, "name": bundle.name, "description": bundle.description,
+            "items": sorted(bundle.items.values_list("code", flat=True)),
+            "life_event": bundle.life_event.code if bundle.life_event_id else None,
+            "lead_department": bundle.lead_department.code, "form_schema": bundle.form_schema,
+            "promised_days": bundle.promised_days, "published": bundle.published}
+
+
+def _raise_bundle(errors: dict[str, str], conflict: bool = False) -> None:
+    if errors:
+        cls = CatalogConflict if conflict else CatalogError
+        raise cls(_("“一件事”信息有误：%(m)s") % {"m": next(iter(errors.values()))}, errors)
+
+
+def _save_bundle(bundle: Bundle, fields: dict) -> None:
+    for name in BUNDLE_FIELDS:
+        if name != "items":
+            setattr(bundle, name, fields[name])
+    bundle.save()
+    bundle.items.set(fields["items"])
+
+
+@transaction.atomic
+def do_create_bundle(*, actor, code: str, data: Mapping[str, Any]) -> Bundle:
+    """A new, unpublished bundle led by a department in the actor's scope."""
+    require(actor, BUNDLE)
+    code = (code or "").strip()
+    fields, errors = clean_bundle(data)
+    if not SLUG_RE.match(code):
+        errors["code"] = _("编码应为字母、数字、横线或下划线，最长 40 位")
+    elif Bundle.objects.filter(code=code).exists():
+        errors["code"] = _("编码“%(c)s”已存在") % {"c": code}
+    _raise_bundle(errors)
+    require(actor, BUNDLE, department=fields["lead_department"])
+    bundle = Bundle(code=code, published=False)
+    _save_bundle(bundle, fields)
+    record("catalog.bundle.create", actor=actor, obj=bundle, after=bundle_snapshot(bundle))
+    return bundle
+
+
+def _lock_bundle(bundle: Bundle, actor) -> Bundle:
+    bundle = Bundle.objects.select_for_update(of=("self",)).select_related("lead_department").get(pk=bundle.pk)
+    require(actor, BUNDLE, department=bundle.lead_department)
+    return bundle
+
+
+@transaction.atomic
+def do_update_bundle(bundle: Bundle, *, actor, data: Mapping[str, Any]) -> Bundle:
+    """Edit a bundle (the code stays). A published bundle must stay publishable: what is
+    open for applications must be something the application side can run."""
+    bundle = _lock_bundle(bundle, actor)
+    fields, errors = clean_bundle(data)
+    _raise_bundle(errors)
+    require(actor, BUNDLE, department=fields["lead_department"])
+    if bundle.published:
+        _raise_bundle(publish_problems(fields["items"], fields["form_schema"], fields["promised_days"]))
+    before = bundle_snapshot(bundle)
+    _save_bundle(bundle, fields)
+    record("catalog.bundle.update", actor=actor, obj=bundle, before=before, after=bundle_snapshot(bundle))
+    return bundle
+
+
+@transaction.atomic
+def do_publish_bundle(bundle: Bundle, *, actor) -> Bundle:
+    """Open the bundle for applications once it passes the publication checks."""
+    bundle = _lock_bundle(bundle, actor)
+    if bundle.published:
+        raise CatalogConflict(_("“一件事”已发布"))
+    items = list(bundle.items.select_related("current"))
+    _raise_bundle(publish_problems(items, bundle.form_schema, bundle.promised_days), conflict=True)
+    Bundle.objects.filter(pk=bundle.pk).update(published=True)
+    bundle.published = True
+    record("catalog.bundle.publish", actor=actor, obj=bundle, before={"published": False},
+           after={"published": True, "items": sorted(i.code for i in items)})
+    return bundle
+
+
+@transaction.atomic
+def do_unpublish_bundle(bundle: Bundle, *, actor) -> Bundle:
+    """Close the bundle to new applications; cases already submitted carry on."""
+    bundle = _lock_bundle(bundle, actor)
+    if not bundle.published:
+        raise CatalogConflict(_("“一件事”未发布"))
+    Bundle.objects.filter(pk=bundle.pk).update(published=False)
+    bundle.published = False
+    record("catalog.bundle.unpublish", actor=actor, obj=bundle, before={"published": True},
+           after={"published": False})
+    return bundle

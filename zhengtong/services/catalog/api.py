@@ -1,4 +1,5 @@
-"""Catalog API (mounted at /api/v1/catalog/): public search and guides, bundles, Excel import."""
+"""Catalog API (mounted at /api/v1/catalog/): public search and guides, bundles, life events,
+Excel import."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Count, Q
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema, Status
@@ -15,7 +17,7 @@ from zhengtong.core.api.errors import ErrorOut
 from zhengtong.core.permissions.checks import has_perm
 from zhengtong.services.catalog import queries
 from zhengtong.services.catalog.excel import ImportFailed, import_workbook
-from zhengtong.services.catalog.models import Bundle, ItemVersion, ServiceItem
+from zhengtong.services.catalog.models import Bundle, ItemVersion, LifeEvent, ServiceItem
 from zhengtong.services.catalog.registry import MANAGE
 
 router = Router(tags=["catalog"])
@@ -48,7 +50,27 @@ class ItemPage(Schema):
 class ImportOut(Schema):
     created: int
     versioned: int
+    unchanged: int
     codes: list[str]
+
+
+class LifeEventOut(Schema):
+    code: str
+    name: str
+    audience: str
+    audience_label: str
+    sort_order: int
+    item_count: int
+
+
+class BundleRef(Schema):
+    code: str
+    name: str
+
+
+class LifeEventDetail(LifeEventOut):
+    items: list[ItemOut]
+    bundles: list[BundleRef]
 
 
 class ImportErrorOut(Schema):
@@ -99,7 +121,9 @@ def item_detail(request: HttpRequest, code: str):
 
 def _bundle(bundle: Bundle, full: bool) -> dict[str, Any]:
     out = {"code": bundle.code, "name": bundle.name, "description": bundle.description,
-           "lead_department": bundle.lead_department.code, "promised_days": bundle.promised_days,
+           "lead_department": bundle.lead_department.code, "lead_department_name": bundle.lead_department.name,
+           "life_event": bundle.life_event.code if bundle.life_event_id else None,
+           "promised_days": bundle.promised_days,
            "items": [v.item.code for v in queries.bundle_versions(bundle)]}
     if full:
         out["form_schema"] = bundle.form_schema
@@ -123,6 +147,31 @@ def bundle_detail(request: HttpRequest, code: str):
     return Status(200, _bundle(bundle, True))
 
 
+def _life_event(event: LifeEvent, item_count: int) -> dict[str, Any]:
+    return {"code": event.code, "name": event.name, "audience": event.audience,
+            "audience_label": event.get_audience_display(), "sort_order": event.sort_order,
+            "item_count": item_count}
+
+
+@router.get("/life-events", response=list[LifeEventOut], auth=None, summary="主题列表（含已发布事项数）")
+def list_life_events(request: HttpRequest):
+    events = LifeEvent.objects.annotate(published=Count("items", filter=Q(items__current__status="published"),
+                                                        distinct=True))
+    return [_life_event(e, e.published) for e in events]
+
+
+@router.get("/life-events/{code}", response={200: LifeEventDetail, 404: ErrorOut}, auth=None,
+            summary="主题详情：已发布的事项和“一件事”")
+def life_event_detail(request: HttpRequest, code: str):
+    event = LifeEvent.objects.filter(code=code).first()
+    if event is None:
+        return Status(404, {"code": "not_found", "message": _("主题不存在")})
+    items = list(queries.public_items(life_event=code))
+    return Status(200, {**_life_event(event, len(items)), "items": [_item(i) for i in items],
+                        "bundles": [{"code": b.code, "name": b.name}
+                                    for b in queries.public_bundles().filter(life_event=event)]})
+
+
 @router.post("/import", response={200: ImportOut, 400: ImportErrorOut, 403: ErrorOut},
              summary="从 Excel 模板导入事项（全部成功或全部不导入）")
 def import_items(request: HttpRequest, file: File[UploadedFile], publish: Form[bool] = True):
@@ -134,4 +183,5 @@ def import_items(request: HttpRequest, file: File[UploadedFile], publish: Form[b
         result = import_workbook(file.read(), actor=request.user, publish=publish)
     except ImportFailed as exc:
         return Status(400, {"code": "import_failed", "message": _("导入失败，未写入任何数据"), "errors": exc.errors})
-    return Status(200, {"created": result.created, "versioned": result.versioned, "codes": result.codes})
+    return Status(200, {"created": result.created, "versioned": result.versioned, "unchanged": result.unchanged,
+                        "codes": result.codes})

@@ -1,11 +1,16 @@
-"""Console pages (menu 政务服务 → 事项管理): items in the user's departments, create and edit
-drafts (materials as an inline formset), new version, publish, history, Excel import/export."""
+"""Console pages (menu 政务服务): 事项管理 — items in the user's departments, create and edit
+drafts (materials as an inline formset), new version, publish, history, Excel import/export;
+主题管理 — the city-wide life events and the items filed under them; 一件事管理 — bundles led
+by the user's departments, their combined form, publish and unpublish."""
 
 from __future__ import annotations
+
+import json
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
@@ -14,16 +19,24 @@ from django.views.decorators.http import require_POST
 from zhengtong.core.org.models import Department
 from zhengtong.core.permissions.checks import has_perm, require, scope_q
 from zhengtong.core.permissions.console import console_view, render_page
-from zhengtong.services.catalog import actions, excel
+from zhengtong.services.catalog import actions, excel, jsonform
 from zhengtong.services.catalog.forms import (
+    BundleForm,
     ItemCreateForm,
+    LifeEventForm,
     MaterialFormSet,
     VersionForm,
     material_initial,
     materials_from,
 )
-from zhengtong.services.catalog.models import ItemVersion, ServiceItem, VersionStatus
-from zhengtong.services.catalog.registry import MANAGE
+from zhengtong.services.catalog.models import (
+    Bundle,
+    ItemVersion,
+    LifeEvent,
+    ServiceItem,
+    VersionStatus,
+)
+from zhengtong.services.catalog.registry import BUNDLE, MANAGE, TOPIC
 
 DIFF_FIELDS = (*actions.CONTENT_FIELDS, "materials")
 
@@ -179,7 +192,8 @@ def version_publish(request: HttpRequest, code: str, number: int) -> HttpRespons
 
 @console_view
 def export_items(request: HttpRequest) -> HttpResponse:
-    items = _scoped(request.user).filter(current__isnull=False).prefetch_related("current__materials")
+    items = _scoped(request.user).filter(current__isnull=False).prefetch_related("current__materials",
+                                                                                "life_events")
     if request.GET.get("template"):
         items = ServiceItem.objects.none()
     response = HttpResponse(excel.export_workbook(items), content_type=excel.XLSX_TYPE)
@@ -206,8 +220,191 @@ def import_items(request: HttpRequest) -> HttpResponse:
             except PermissionDenied:
                 raise
             else:
-                messages.success(request, _("导入完成：新建 %(c)d 项，新版本 %(v)d 项") %
-                                 {"c": result.created, "v": result.versioned})
+                messages.success(request, _("导入完成：新建 %(c)d 项，新版本 %(v)d 项，未变化 %(u)d 项") %
+                                 {"c": result.created, "v": result.versioned, "u": result.unchanged})
                 return redirect("catalog_console:list")
     return render_page(request, "catalog/console/import.html", _("导入事项"), icon="upload", errors=errors,
                        status=400 if errors else 200)
+
+
+def _form_errors(form, exc: actions.CatalogError) -> None:
+    for key, msg in exc.errors.items():
+        form.add_error(key if key in form.fields else None, msg)
+    if not exc.errors:
+        form.add_error(None, exc.message)
+
+
+# ---------------------------------------------------------------- life events (主题管理)
+
+@console_view
+def topic_list(request: HttpRequest) -> HttpResponse:
+    actions.require_citywide(request.user, TOPIC)
+    events = LifeEvent.objects.annotate(item_count=Count("items", distinct=True),
+                                        bundle_count=Count("bundles", distinct=True))
+    return render_page(request, "catalog/console/topics.html", _("主题管理"), icon="tag", events=events)
+
+
+@console_view
+def topic_create(request: HttpRequest) -> HttpResponse:
+    actions.require_citywide(request.user, TOPIC)
+    form = LifeEventForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            event = actions.do_create_life_event(actor=request.user, data=form.cleaned_data)
+        except actions.CatalogError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("已创建主题“%(n)s”") % {"n": event.name})
+            return redirect("catalog_console:topics")
+    return render_page(request, "catalog/console/topic_edit.html", _("新建主题"), icon="plus", form=form,
+                       status=400 if request.method == "POST" else 200)
+
+
+@console_view
+def topic_edit(request: HttpRequest, code: str) -> HttpResponse:
+    actions.require_citywide(request.user, TOPIC)
+    event = get_object_or_404(LifeEvent, code=code)
+    form = LifeEventForm(request.POST or None, initial=LifeEventForm.initial_from(event))
+    if request.method == "POST" and form.is_valid():
+        try:
+            event = actions.do_update_life_event(event, actor=request.user, data=form.cleaned_data)
+        except actions.CatalogError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("已保存主题“%(n)s”") % {"n": event.name})
+            return redirect("catalog_console:topics")
+    return _topic_page(request, event, form, status=400 if request.method == "POST" else 200)
+
+
+def _topic_page(request: HttpRequest, event: LifeEvent, form, *, status: int = 200, refused: str = ""):
+    bundles = event.bundles.select_related("lead_department")
+    return render_page(request, "catalog/console/topic_edit.html", _("编辑主题：%(n)s") % {"n": event.name},
+                       icon="tag", form=form, event=event, bundles=bundles, refused=refused, status=status)
+
+
+@console_view
+@require_POST
+def topic_delete(request: HttpRequest, code: str) -> HttpResponse:
+    actions.require_citywide(request.user, TOPIC)
+    event = get_object_or_404(LifeEvent, code=code)
+    try:
+        actions.do_delete_life_event(event, actor=request.user)
+    except actions.CatalogConflict as exc:
+        form = LifeEventForm(initial=LifeEventForm.initial_from(event))
+        return _topic_page(request, event, form, status=409, refused=exc.message)
+    messages.success(request, _("已删除主题“%(n)s”") % {"n": event.name})
+    return redirect("catalog_console:topics")
+
+
+# ---------------------------------------------------------------- bundles (一件事管理)
+
+def _bundles(user):
+    require(user, BUNDLE)
+    return (Bundle.objects.filter(scope_q(user, BUNDLE, department_field="lead_department"))
+            .select_related("lead_department", "life_event"))
+
+
+def _bundle(request: HttpRequest, code: str) -> Bundle:
+    bundle = get_object_or_404(_bundles(request.user), code=code)
+    require(request.user, BUNDLE, department=bundle.lead_department)
+    return bundle
+
+
+def _lead_departments(user) -> list[Department]:
+    return [d for d in Department.objects.filter(is_active=True).select_related("region")
+            if has_perm(user, BUNDLE, department=d)]
+
+
+@console_view
+def bundle_list(request: HttpRequest) -> HttpResponse:
+    bundles = _bundles(request.user).annotate(item_count=Count("items"))
+    return render_page(request, "catalog/console/bundles.html", _("一件事管理"), icon="folder-open-inverse",
+                       bundles=bundles)
+
+
+def _merge_requested(request: HttpRequest, with_code: bool, departments, members=()) -> BundleForm:
+    """The form as posted, with the combined form filled in from the chosen items' forms."""
+    data = {name: request.POST.get(name, "") for name in ("code", "name", "description", "life_event",
+                                                            "lead_department", "promised_days")}
+    data["items"] = request.POST.getlist("items")
+    items = (ServiceItem.objects.filter(code__in=data["items"], current__status=VersionStatus.PUBLISHED)
+             .select_related("current").order_by("code"))
+    merged = jsonform.merge([i.current.form_schema for i in items], title=data["name"])
+    data["form_schema"] = json.dumps(merged, ensure_ascii=False, indent=2)
+    return BundleForm(initial=data, departments=departments, members=members, with_code=with_code)
+
+
+@console_view
+def bundle_create(request: HttpRequest) -> HttpResponse:
+    require(request.user, BUNDLE)
+    departments = _lead_departments(request.user)
+    if request.method == "POST" and "merge" in request.POST:
+        form = _merge_requested(request, True, departments)
+        return render_page(request, "catalog/console/bundle_edit.html", _("新建一件事"), icon="plus", form=form)
+    form = BundleForm(request.POST or None, departments=departments)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            bundle = actions.do_create_bundle(actor=request.user, code=data.pop("code"), data=data)
+        except actions.CatalogError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("已创建“一件事”“%(n)s”（未发布）") % {"n": bundle.name})
+            return redirect("catalog_console:bundle", code=bundle.code)
+    return render_page(request, "catalog/console/bundle_edit.html", _("新建一件事"), icon="plus", form=form,
+                       status=400 if request.method == "POST" else 200)
+
+
+def _bundle_page(request: HttpRequest, bundle: Bundle, form, *, status: int = 200):
+    items = list(bundle.items.select_related("current", "department").order_by("code"))
+    versions = [i.current for i in items if i.current_id and i.current.status == VersionStatus.PUBLISHED]
+    schema = bundle.form_schema or jsonform.merge([v.form_schema for v in versions], title=bundle.name)
+    problems = actions.publish_problems(items, bundle.form_schema, bundle.promised_days)
+    return render_page(request, "catalog/console/bundle_edit.html", bundle.name, icon="folder-open-inverse",
+                       form=form, bundle=bundle, items=items, problems=list(problems.values()),
+                       preview=jsonform.render(schema), status=status)
+
+
+@console_view
+def bundle_detail(request: HttpRequest, code: str) -> HttpResponse:
+    bundle = _bundle(request, code)
+    departments = _lead_departments(request.user)
+    members = list(bundle.items.values_list("code", flat=True))
+    if request.method == "POST" and "merge" in request.POST:
+        return _bundle_page(request, bundle, _merge_requested(request, False, departments, members))
+    form = BundleForm(request.POST or None, initial=BundleForm.initial_from(bundle), departments=departments,
+                      members=members, with_code=False)
+    if request.method == "POST" and form.is_valid():
+        try:
+            bundle = actions.do_update_bundle(bundle, actor=request.user, data=form.cleaned_data)
+        except actions.CatalogError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("已保存“%(n)s”") % {"n": bundle.name})
+            return redirect("catalog_console:bundle", code=bundle.code)
+    return _bundle_page(request, bundle, form, status=400 if request.method == "POST" else 200)
+
+
+def _bundle_state(request: HttpRequest, code: str, run, done: str) -> HttpResponse:
+    bundle = _bundle(request, code)
+    try:
+        run(bundle, actor=request.user)
+    except actions.CatalogConflict as exc:
+        form = BundleForm(initial=BundleForm.initial_from(bundle), departments=_lead_departments(request.user),
+                          members=list(bundle.items.values_list("code", flat=True)), with_code=False)
+        messages.error(request, exc.message)
+        return _bundle_page(request, bundle, form, status=409)
+    messages.success(request, done % {"n": bundle.name})
+    return redirect("catalog_console:bundle", code=bundle.code)
+
+
+@console_view
+@require_POST
+def bundle_publish(request: HttpRequest, code: str) -> HttpResponse:
+    return _bundle_state(request, code, actions.do_publish_bundle, _("已发布“%(n)s”，现在可以申报"))
+
+
+@console_view
+@require_POST
+def bundle_unpublish(request: HttpRequest, code: str) -> HttpResponse:
+    return _bundle_state(request, code, actions.do_unpublish_bundle, _("已停止“%(n)s”的申报；已提交的办件继续办理"))

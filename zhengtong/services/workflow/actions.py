@@ -15,9 +15,10 @@ and loops back to 审查.
 
 from __future__ import annotations
 
+import re
 from uuid import UUID
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -41,6 +42,7 @@ from zhengtong.services.workflow.models import (
 )
 
 CASE_TYPE = "services.review_task"
+SPECIAL_STEP = "special_step"  # applications.Status.SPECIAL_STEP (the engine does not import the app's models)
 SKIPPED = "skip"
 
 
@@ -74,6 +76,11 @@ def _open_task(instance: ProcessInstance, spiff_task, rt: routing.Route, actor) 
                      title=f"{app.number} {rt.label}", department=rt.department, started_on=today,
                      limit_days=rt.limit_days, actor=actor, subject_code=version.item.code,
                      subject_name=version.name, party=app.applicant)
+    if app.status == SPECIAL_STEP:  # the case is in a hearing, inspection…: this clock waits too
+        from zhengtong.services.applications.special_steps import hold_new_clock
+
+        hold_new_clock(app, case, actor=actor)
+        case.refresh_from_db()
     task.timed_case, task.due_date = case, case.due_date
     task.save(update_fields=["timed_case", "due_date"])
     record("workflow.task.opened", actor=actor, obj=task,
@@ -84,6 +91,8 @@ def _open_task(instance: ProcessInstance, spiff_task, rt: routing.Route, actor) 
 
 
 def _notify_assignees(task: WorkTask, actor) -> None:
+    """A new task reaches the inbox of everyone who may take it; e-mail and SMS are kept for
+    the warnings (yellow / red) so that a department's approvers are not messaged per task."""
     users = queries.eligible_users(task.department, task.role_code)
     if not users:
         return
@@ -91,7 +100,7 @@ def _notify_assignees(task: WorkTask, actor) -> None:
     send(users, subject=_("新的审批任务：%(number)s %(task)s") % {"number": app.number, "task": task.label},
          body=_("办件 %(number)s（%(item)s）待您办理“%(task)s”，请于 %(due)s 前办结。")
          % {"number": app.number, "item": app.item_version.name, "task": task.label, "due": task.due_date},
-         channels=("inbox", "email"), link=reverse("workflow_console:task", args=[task.pk]), obj=task, actor=actor)
+         channels=("inbox",), link=reverse("workflow_console:task", args=[task.pk]), obj=task, actor=actor)
 
 
 def _advance(instance: ProcessInstance, workflow: BpmnWorkflow, actor) -> None:
@@ -341,68 +350,186 @@ def _refresh_one(pk: int) -> int:
 
 
 # --- definitions and configuration -----------------------------------------------------------
+#
+# Approval is the security gate of an uploaded process: its scripts run as Python (in the
+# sandbox, but still code). ``do_approve_process`` therefore lets a process run only when
+#   1. the approver holds ``workflow.process.approve`` and is not the person who uploaded it;
+#   2. the process has scripts (one without scripts runs at once) and is not yet approved;
+#   3. its text still hashes to the SHA-256 taken at upload and, when the approver names one,
+#      to the SHA-256 of the text the approver read;
+#   4. it passes the upload checks as they stand today (elements, expressions, scripts, roles).
+# ``definitions.load`` checks the SHA-256 again before every run.
+
+KEY_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,59}$")
+
+
+class ConfigInvalid(WorkflowError):
+    """A refused process configuration; ``errors`` keys every problem (``branches.0.limit_days``)."""
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__("；".join(errors.values()))
+        self.errors = errors
+
+
+def _inspect(key: str, bpmn: str) -> tuple[definitions.Loaded, str]:
+    try:
+        loaded, sha, description = definitions.inspect_upload(key, bpmn)
+    except definitions.DefinitionError as exc:
+        raise WorkflowError(str(exc), code="invalid_bpmn") from None
+    unknown = sorted({s.role for s in description.steps if s.is_human} - set(routing.task_roles()))
+    if unknown:
+        raise WorkflowError(_("流程中的办理角色不存在或不能办理审批任务：%(roles)s") % {"roles": "、".join(unknown)},
+                            code="invalid_bpmn")
+    return loaded, sha
 
 
 @transaction.atomic
 def check_upload_process(*, key: str, name: str, bpmn: str, actor) -> ProcessDefinition:
-    """Store an uploaded BPMN process; one with scripts waits for a system administrator's approval."""
+    """Store an uploaded BPMN process; one with scripts waits for another system administrator's approval."""
     require(actor, "workflow.process.manage")
     key = (key or "").strip()
     if not key or key in definitions.SHIPPED_KEYS:
         raise WorkflowError(_("流程编码不能为空，也不能与内置流程（%(keys)s）相同")
                             % {"keys": "、".join(definitions.SHIPPED_KEYS)})
+    if not KEY_PATTERN.match(key):
+        raise WorkflowError(_("流程编码须以字母开头，只含字母、数字、横线或下划线，不超过 60 个字符"))
     if ProcessDefinition.objects.filter(key=key).exists():
         raise _conflict(_("流程编码 %(key)s 已存在") % {"key": key})
+    loaded, sha = _inspect(key, bpmn)
+    label = ((name or "").strip() or loaded.name)[:100]
     try:
-        loaded, sha = definitions.inspect_upload(key, bpmn)
-    except definitions.DefinitionError as exc:
-        raise WorkflowError(str(exc)) from None
-    definition = ProcessDefinition.objects.create(key=key, name=(name or loaded.name)[:100], bpmn=bpmn, sha256=sha,
-                                                  has_scripts=loaded.has_scripts, uploaded_by=actor)
+        with transaction.atomic():
+            definition = ProcessDefinition.objects.create(key=key, name=label, bpmn=bpmn, sha256=sha,
+                                                          has_scripts=loaded.has_scripts, uploaded_by=actor)
+    except IntegrityError:
+        raise _conflict(_("流程编码 %(key)s 已存在") % {"key": key}) from None
     record("workflow.process.uploaded", actor=actor, obj=definition,
-           after={"key": key, "sha256": sha, "has_scripts": loaded.has_scripts})
+           after={"key": key, "name": label, "sha256": sha, "has_scripts": loaded.has_scripts})
     if definition.runnable:
-        _offer_key(key)
+        transaction.on_commit(lambda: _offer_key(key, label))
     return definition
 
 
 @transaction.atomic
-def do_approve_process(definition: ProcessDefinition, *, actor) -> ProcessDefinition:
-    """A system administrator approves an uploaded process with scripts, so it may run."""
+def do_approve_process(definition: ProcessDefinition, *, actor, sha256: str | None = None) -> ProcessDefinition:
+    """Let an uploaded process with scripts run; the rule is written above."""
     require(actor, "workflow.process.approve")
     definition = ProcessDefinition.objects.select_for_update().get(pk=definition.pk)
-    if definition.approved_at is not None:
-        raise _conflict(_("该流程已经批准"))
     if definition.uploaded_by_id == actor.pk:
         raise WorkflowError(_("上传人不能批准自己上传的流程"), status=403, code="forbidden")
+    if definition.approved_at is not None:
+        raise _conflict(_("该流程已经批准"))
+    if not definition.has_scripts:
+        raise _conflict(_("该流程不含脚本，上传后即可使用，无需批准"))
+    if sha256 is not None and sha256.strip().lower() != definition.sha256:
+        raise _conflict(_("流程内容与您查看的版本不一致，请重新查看后再批准"))
+    if definitions.sha256_of(definition.bpmn) != definition.sha256:
+        raise _conflict(_("流程内容与上传时的摘要不一致，不能批准"))
+    _inspect(definition.key, definition.bpmn)
     definition.approved_by, definition.approved_at = actor, timezone.now()
     definition.save(update_fields=["approved_by", "approved_at"])
-    record("workflow.process.approved", actor=actor, obj=definition, after={"sha256": definition.sha256})
-    _offer_key(definition.key)
+    record("workflow.process.approved", actor=actor, obj=definition,
+           before={"approved_at": None}, after={"sha256": definition.sha256, "uploaded_by": definition.uploaded_by_id})
+    key, label = definition.key, definition.name
+    transaction.on_commit(lambda: _offer_key(key, label))
     return definition
 
 
-def _offer_key(key: str) -> None:
+def _offer_key(key: str, name: str = "") -> None:
     try:
-        from zhengtong.services.catalog.registry import PROCESS_KEYS
+        from zhengtong.services.catalog.registry import PROCESS_KEYS, PROCESS_LABELS
     except ImportError:  # pragma: no cover — the catalog is optional for the engine
         return
     PROCESS_KEYS.add(key)
+    if name:
+        PROCESS_LABELS.setdefault(key, name)
+
+
+def _configurable(process_key: str) -> definitions.Description:
+    try:
+        definitions.load(process_key)
+        description = definitions.description_of(process_key)
+    except definitions.DefinitionError as exc:
+        raise ConfigInvalid({"process_key": str(exc)}) from None
+    if not description.slot_count:
+        raise ConfigInvalid({"process_key": _("流程 %(key)s 没有可配置的会签或并联环节") % {"key": process_key}})
+    return description
+
+
+def _config_item(process_key: str, item_code: str):
+    from zhengtong.services.catalog.models import ServiceItem, VersionStatus
+
+    item = ServiceItem.objects.select_related("department", "current").filter(code=item_code).first()
+    if item is None:
+        raise ConfigInvalid({"item_code": _("事项 %(code)s 不存在") % {"code": item_code}})
+    if not item.versions.exclude(status=VersionStatus.RETIRED).filter(process_key=process_key).exists():
+        current = item.current.process_key if item.current_id else "—"
+        raise ConfigInvalid({"item_code": _("事项 %(code)s 没有使用流程 %(key)s（现行版本使用 %(current)s）")
+                             % {"code": item_code, "key": process_key, "current": current}})
+    return item
+
+
+def _statutory_errors(process_key: str, item_code: str, branches: list[dict]) -> dict[str, str]:
+    """A branch may not take longer than the statutory limit of an item the row applies to."""
+    from zhengtong.services.catalog.models import ItemVersion, VersionStatus
+
+    versions = ItemVersion.objects.exclude(status=VersionStatus.RETIRED).filter(process_key=process_key)
+    if item_code:
+        versions = versions.filter(item__code=item_code)
+    else:  # the default reaches the items without their own row
+        own = ProcessConfig.objects.filter(process_key=process_key).exclude(item_code="").values("item_code")
+        versions = versions.exclude(item__code__in=own)
+    tightest = versions.select_related("item").order_by("statutory_days", "item__code").first()
+    if tightest is None:
+        return {}
+    return {f"branches.{i}.limit_days": _("第 %(n)s 个分支的时限 %(limit)s 个工作日超过了事项 %(code)s（%(name)s）"
+                                          "的法定办结时限 %(days)s 个工作日")
+            % {"n": i + 1, "limit": b["limit_days"], "code": tightest.item.code, "name": tightest.name,
+               "days": tightest.statutory_days}
+            for i, b in enumerate(branches) if b["limit_days"] > tightest.statutory_days}
 
 
 @transaction.atomic
-def do_save_process_config(*, process_key: str, item_code: str = "", branches, actor) -> ProcessConfig:
-    """Set which departments a process's countersign steps or parallel branches go to."""
+def do_save_process_config(*, process_key: str, item_code: str = "", branches, actor,
+                           create: bool = False) -> ProcessConfig:
+    """Set which departments a process's countersign steps or parallel branches go to.
+
+    ``create``: refuse (409) when the process already has a row for that item code."""
     require(actor, "workflow.process.manage")
-    try:
-        definitions.load(process_key)
-        clean = routing.validate_branches(branches)
-    except (definitions.DefinitionError, routing.RoutingError) as exc:
-        raise WorkflowError(str(exc)) from None
+    process_key, item_code = (process_key or "").strip(), (item_code or "").strip()
+    description = _configurable(process_key)
+    item = _config_item(process_key, item_code) if item_code else None
+    defaults = [{"role": steps[0].role, "limit_days": steps[0].limit_days} for _n, steps in description.slots]
+    clean, errors = routing.check_branches(branches, defaults=defaults,
+                                           own_department=item.department.code if item else "")
+    if not errors:
+        errors = _statutory_errors(process_key, item_code, clean)
+    if errors:
+        raise ConfigInvalid(errors)
     config = ProcessConfig.objects.select_for_update().filter(process_key=process_key, item_code=item_code).first()
-    before = config.branches if config else None
+    if config is not None and create:
+        raise _conflict(_("流程 %(key)s 已有%(which)s配置，请编辑原配置")
+                        % {"key": process_key, "which": item_code or _("默认")})
+    before = {"branches": config.branches} if config else None
     config = config or ProcessConfig(process_key=process_key, item_code=item_code)
     config.branches = clean
-    config.save()
-    record("workflow.config.saved", actor=actor, obj=config, before=before, after=clean)
+    try:
+        with transaction.atomic():
+            config.save()
+    except IntegrityError:
+        raise _conflict(_("流程配置已被他人同时创建，请刷新后编辑")) from None
+    record("workflow.config.saved", actor=actor, obj=config, before=before,
+           after={"process_key": process_key, "item_code": item_code, "branches": clean})
     return config
+
+
+@transaction.atomic
+def do_delete_process_config(config: ProcessConfig, *, actor) -> None:
+    """Remove a configuration; the slots it filled are skipped in steps not yet opened."""
+    require(actor, "workflow.process.manage")
+    config = ProcessConfig.objects.select_for_update().filter(pk=config.pk).first()
+    if config is None:
+        raise WorkflowError(_("流程配置不存在或已删除"), status=404, code="not_found")
+    record("workflow.config.deleted", actor=actor, obj=config,
+           before={"process_key": config.process_key, "item_code": config.item_code, "branches": config.branches})
+    config.delete()

@@ -75,21 +75,68 @@ def route(spec, *, application, branches: list[dict]) -> Route | None:
     return Route(department, role, label, limit, props.get("decision") == "true")
 
 
-def validate_branches(branches) -> list[dict]:
-    """Normalise a configuration's branches; raise RoutingError with a Chinese message."""
+def task_roles() -> dict[str, str]:
+    """Roles whose holders may do approval tasks (code → name): what a task or branch may name."""
+    from zhengtong.core.permissions.models import Role
+    from zhengtong.services.workflow.registry import COMPLETE
+
+    return {r.code: r.name for r in Role.objects.order_by("code") if COMPLETE in (r.actions or [])}
+
+
+def check_branches(branches, *, defaults: list[dict] | None = None,
+                   own_department: str = "") -> tuple[list[dict], dict[str, str]]:
+    """Normalise a configuration's branches and collect every problem.
+
+    Problems are keyed ``branches`` or ``branches.<i>.<field>`` (``i`` from 0), each message
+    saying which branch (from 1). ``defaults``: per slot of the process, the ``role`` and
+    ``limit_days`` a branch takes when it gives none, and how many slots there are.
+    ``own_department``: the department ``"*"`` stands for (an item's implementing department),
+    so that naming it twice is caught."""
     if not isinstance(branches, list) or not branches:
-        raise RoutingError(_("请至少配置一个部门"))
+        return [], {"branches": _("请至少配置一个部门")}
+    errors: dict[str, str] = {}
+    if defaults is not None and len(branches) > len(defaults):
+        errors["branches"] = _("该流程只有 %(slots)s 个可配置的环节，配置了 %(n)s 个") % {"slots": len(defaults),
+                                                                               "n": len(branches)}
+    codes = {str(b.get("department_code", "")).strip() for b in branches if isinstance(b, dict)}
+    active = set(Department.objects.filter(code__in=codes, is_active=True).values_list("code", flat=True))
+    roles = task_roles()
+    seen: dict[str, int] = {}
     clean: list[dict] = []
-    for n, branch in enumerate(branches, start=1):
+    for i, branch in enumerate(branches):
+        n, at = i + 1, f"branches.{i}"
         if not isinstance(branch, dict):
-            raise RoutingError(_("第 %(n)s 个分支格式不正确") % {"n": n})
+            errors[at] = _("第 %(n)s 个分支格式不正确") % {"n": n}
+            continue
+        slot = defaults[i] if defaults and i < len(defaults) else {}
         code = str(branch.get("department_code", "")).strip()
-        if code != OWN_DEPARTMENT and not Department.objects.filter(code=code, is_active=True).exists():
-            raise RoutingError(_("第 %(n)s 个分支的部门 %(code)s 不存在或已停用") % {"n": n, "code": code or "—"})
-        limit = branch.get("limit_days", DEFAULT_LIMIT_DAYS)
+        if code != OWN_DEPARTMENT and code not in active:
+            errors[f"{at}.department_code"] = (_("第 %(n)s 个分支的部门 %(code)s 不存在或已停用")
+                                               % {"n": n, "code": code or "—"})
+        else:
+            same = own_department if code == OWN_DEPARTMENT and own_department else code
+            if same in seen:
+                errors[f"{at}.department_code"] = (_("第 %(n)s 个分支的部门与第 %(m)s 个分支重复")
+                                                   % {"n": n, "m": seen[same]})
+            seen.setdefault(same, n)
+        limit = branch.get("limit_days")
+        limit = (slot.get("limit_days") or DEFAULT_LIMIT_DAYS) if limit is None else limit
         if not isinstance(limit, int) or isinstance(limit, bool) or not 1 <= limit <= 60:
-            raise RoutingError(_("第 %(n)s 个分支的时限须为 1–60 个工作日") % {"n": n})
-        role = str(branch.get("role") or "approver")
-        clean.append({"department_code": code, "label": str(branch.get("label", "")).strip()[:60],
-                      "limit_days": limit, "role": role})
+            errors[f"{at}.limit_days"] = _("第 %(n)s 个分支的时限须为 1–60 个工作日") % {"n": n}
+        role = str(branch.get("role") or slot.get("role") or "approver").strip()
+        if role not in roles:
+            errors[f"{at}.role"] = (_("第 %(n)s 个分支的办理角色 %(role)s 不存在或不能办理审批任务")
+                                    % {"n": n, "role": role})
+        label = str(branch.get("label") or "").strip()
+        if len(label) > 60:
+            errors[f"{at}.label"] = _("第 %(n)s 个分支的名称不能超过 60 个字") % {"n": n}
+        clean.append({"department_code": code, "label": label, "limit_days": limit, "role": role})
+    return clean, errors
+
+
+def validate_branches(branches) -> list[dict]:
+    """Normalise a configuration's branches; raise RoutingError with the first problem (Chinese)."""
+    clean, errors = check_branches(branches)
+    if errors:
+        raise RoutingError(next(iter(errors.values())))
     return clean

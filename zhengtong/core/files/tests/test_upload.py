@@ -94,7 +94,8 @@ def test_the_public_cannot_upload(client):
     assert _post(client, "a.pdf", samples.PDF).status_code == 401
 
 
-def test_a_failed_write_leaves_no_orphan_file(db, applicant, media, monkeypatch):
+# the store joins the caller's transaction (no savepoint): run it as the outermost one
+def test_a_failed_write_leaves_no_orphan_file(transactional_db, applicant, media, monkeypatch):
     def broken_record(*args, **kwargs):
         raise RuntimeError("audit down")
 

@@ -36,15 +36,20 @@ def pdf(name: str = "scan.pdf") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, PDF, content_type="application/pdf")
 
 
+STEPS = [{"name": "现场核查", "max_days": 5, "basis": "《食品经营许可和备案管理办法》第二十二条"},
+         {"name": "专家评审", "max_days": 10, "basis": ""}]
+
+
 def make_item(code: str, department, *, name: str = "食品经营许可", schema: dict | None = None,
               materials: tuple = (("身份证明", True, ""), ("场所证明", True, ""), ("营业执照", True, "市场主体登记库"),
-                                  ("其他材料", False, ""))) -> ServiceItem:
+                                  ("其他材料", False, "")), special_steps: list | None = None) -> ServiceItem:
     item = ServiceItem.objects.create(code=code, department=department, region=department.region)
     version = ItemVersion.objects.create(
         item=item, version=1, status=VersionStatus.PUBLISHED, name=name, kind="licensing", legal_basis="《条例》",
         conditions="无", process_description="受理、审查、决定", statutory_days=20, promised_days=10,
         acceptance_days=2, place="政务服务中心", consultation="12345", complaint="12345",
-        form_schema=SCHEMA if schema is None else schema, published_at=timezone.now())
+        form_schema=SCHEMA if schema is None else schema, published_at=timezone.now(),
+        special_steps=STEPS if special_steps is None else special_steps)
     for i, (mname, required, shared) in enumerate(materials):
         Material.objects.create(version=version, name=mname, required=required, shared_source=shared, sort_order=i)
     item.current = version

@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 import time_machine
 
+from zhengtong.core.notify.models import Message
 from zhengtong.core.timelimits.models import CaseStatus
 from zhengtong.services.applications import actions
 from zhengtong.services.applications.errors import InvalidInput, StateConflict
@@ -103,6 +104,68 @@ def test_a_second_supplement_needs_the_department_heads_approval(item, applicant
     assert app.status == Status.SUPPLEMENTING and app.acceptance_case.status == CaseStatus.PAUSED
     with pytest.raises(StateConflict):
         actions.do_approve_supplement(second, approve=True, actor=head)
+
+
+
+def _second_request(item, applicant, clerk, form_data):
+    app = _only_id_card(item, applicant, form_data)
+    first = actions.do_request_supplement(app, items=compute_supplement_items(app), note="", actor=clerk)
+    actions.do_answer_supplement(first, uploads={material_key(item, "场所证明"): pdf()}, actor=applicant)
+    app.refresh_from_db()
+    return app, actions.do_request_supplement(app, items=[], note="场所证明与地址不符", actor=clerk)
+
+
+def test_a_supervisor_in_scope_may_approve_a_second_supplement(item, applicant, clerk, supervisor, city,
+                                                               form_data):
+    from zhengtong.core.audit.models import AuditEntry
+    from zhengtong.testing import personas as P
+
+    head = P.staff("head.liu", "刘洋", item.department, roles=["dept_head"])
+    other_head = P.staff("head.sun", "孙丽", city.dept("county_approval"), roles=["dept_head"])
+    app, second = _second_request(item, applicant, clerk, form_data)
+    told = set(Message.objects.filter(subject__contains="再次补正待批准").values_list("recipient_id", flat=True))
+    assert told == {head.pk, supervisor.pk}  # not the county bureau's head, whose scope does not reach the case
+    assert "部门负责人或监察人员" in Message.objects.filter(recipient=supervisor).first().body
+    actions.do_approve_supplement(second, approve=True, actor=supervisor)
+    app.refresh_from_db()
+    second.refresh_from_db()
+    assert app.status == Status.SUPPLEMENTING and second.approved_by == supervisor
+    entry = AuditEntry.objects.get(action="applications.supplement.approved")
+    assert entry.actor_id == supervisor.pk
+    from django.core.exceptions import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        actions.do_approve_supplement(second, approve=False, actor=other_head)
+
+
+def test_a_supervisor_outside_the_cases_region_may_not_approve(item, applicant, clerk, city, form_data):
+    from django.core.exceptions import PermissionDenied
+
+    from zhengtong.testing import personas as P
+
+    county = P.staff("supervisor.county", "周强", city.dept("county_approval"), roles=["supervisor"],
+                     scope="region")
+    app, second = _second_request(item, applicant, clerk, form_data)
+    assert not Message.objects.filter(recipient=county).exists()
+    with pytest.raises(PermissionDenied):
+        actions.do_approve_supplement(second, approve=True, actor=county)
+    second.refresh_from_db()
+    assert second.status == SupplementStatus.AWAITING_APPROVAL
+
+
+def test_the_supervisor_approves_from_the_console(client, item, applicant, clerk, supervisor, form_data):
+    from zhengtong.testing.personas import login_staff
+
+    app, second = _second_request(item, applicant, clerk, form_data)
+    login_staff(client, supervisor)
+    page = client.get("/console/applications/approvals/")
+    assert page.status_code == 200 and app.number in page.content.decode()
+    assert client.get(f"/console/applications/{app.pk}/").status_code == 200
+    response = client.post(f"/console/applications/approvals/{second.pk}/", {"approve": "0"})
+    assert response.status_code == 302
+    second.refresh_from_db()
+    assert second.status == SupplementStatus.REJECTED and second.approved_by == supervisor
+    assert Message.objects.filter(recipient=clerk, subject__contains="未获批准").exists()
 
 
 from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: E402

@@ -6,6 +6,7 @@ import pytest
 
 from zhengtong.services.catalog import actions
 from zhengtong.services.catalog.models import LifeEvent
+from zhengtong.testing import personas as P
 
 CONTENT = {
     "name": "食品经营许可", "kind": "licensing", "audience": "both",
@@ -49,5 +50,34 @@ def item(city, dept_head, content, materials, life_event):
 @pytest.fixture
 def published(item, dept_head):
     actions.do_publish(item.versions.get(), actor=dept_head)
+    item.refresh_from_db()
+    return item
+
+
+@pytest.fixture
+def catalog_admin(city):
+    """The service centre's catalog administrator, granted city-wide (主题 needs that)."""
+    return P.staff("catalog.liu", "刘洋", city.dept("approval"), roles=["catalog_admin"], scope="city")
+
+
+@pytest.fixture
+def county_admin(city):
+    """A county approval bureau's catalog administrator: bundles in the county only, no 主题."""
+    return P.staff("catalog.hu", "胡静", city.dept("county_approval"), roles=["catalog_admin"], scope="subtree")
+
+
+SIGN_SCHEMA = {"type": "object", "required": ["shop_name", "sign_text"],
+               "properties": {"shop_name": {"type": "string", "title": "店铺名称", "maxLength": 50},
+                              "sign_text": {"type": "string", "title": "招牌文字", "maxLength": 30}}}
+
+
+@pytest.fixture
+def second(city, catalog_admin, content, life_event):
+    """A second published item (another department, statutory limit 15 days)."""
+    data = {**content, "name": "户外招牌设置许可", "statutory_days": 15, "promised_days": 3, "special_steps": [],
+            "form_schema": copy.deepcopy(SIGN_SCHEMA)}
+    item = actions.do_create_item(actor=catalog_admin, code="CGJ-001", department=city.dept("approval"),
+                                  content=data, materials=[{"name": "招牌设计效果图", "trust_level": "D"}])
+    actions.do_publish(item.versions.get(), actor=catalog_admin)
     item.refresh_from_db()
     return item

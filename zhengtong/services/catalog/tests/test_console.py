@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import io
 
+from openpyxl import load_workbook
+
 from zhengtong.core.audit.models import AuditEntry
 from zhengtong.services.catalog import excel
 from zhengtong.services.catalog.models import ServiceItem
@@ -77,9 +79,19 @@ def test_console_import_export(published, dept_head, client):
     exported = client.get(BASE + "export/")
     assert exported.status_code == 200 and exported["Content-Type"] == excel.XLSX_TYPE
     data = exported.content
-    assert client.post(BASE + "import/", {"file": io.BytesIO(data), "publish": "on"}).status_code == 302
+    # the unchanged export is a no-op; a changed row becomes version 2
+    response = client.post(BASE + "import/", {"file": io.BytesIO(data), "publish": "on"}, follow=True)
+    assert "未变化 1 项" in response.content.decode()
     published.refresh_from_db()
-    assert published.current.version == 2
+    assert published.current.version == 1 and published.versions.count() == 1
+    wb = load_workbook(io.BytesIO(data))
+    wb["事项"]["B2"] = "食品经营许可（修订）"
+    changed = io.BytesIO()
+    wb.save(changed)
+    changed.seek(0)
+    assert client.post(BASE + "import/", {"file": changed, "publish": "on"}).status_code == 302
+    published.refresh_from_db()
+    assert published.current.version == 2 and published.current.name == "食品经营许可（修订）"
     response = client.post(BASE + "import/", {"file": io.BytesIO(b"garbage")})
     assert response.status_code == 400 and "无法读取" in response.content.decode()
     assert client.get(BASE + "export/?template=1").status_code == 200

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from zhengtong.demo.loader import load_demo
-from zhengtong.services.catalog import jsonform
+from zhengtong.services.catalog import actions, jsonform
 from zhengtong.services.catalog.demo import BUNDLE_CODE, ITEMS, load_catalog
 from zhengtong.services.catalog.models import Bundle, ItemVersion, ServiceItem
 from zhengtong.services.catalog.registry import PROCESS_KEYS
@@ -34,6 +34,9 @@ def test_the_demo_city_loads_the_catalog_and_a_second_load_adds_nothing(demo_cit
     assert bundle.lead_department.code == "SF-ZWFW" and bundle.published
     assert jsonform.check_schema(bundle.form_schema) == []
     assert {"company_name", "food_category", "sign_text"} <= set(bundle.form_schema["properties"])
+    # the demo bundle meets the rules the bundle console enforces on publication
+    assert actions.publish_problems(list(bundle.items.select_related("current")), bundle.form_schema,
+                                    bundle.promised_days) == {}
     # deterministic and idempotent
     assert load_catalog()["items"] == 0
     assert ServiceItem.objects.count() == len(ITEMS)

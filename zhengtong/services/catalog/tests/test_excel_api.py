@@ -32,13 +32,15 @@ def test_export_round_trip_creates_and_versions(published, dept_head, city):
     wb = load_workbook(io.BytesIO(data))
     assert wb.sheetnames == ["事项", "材料"]
     assert wb["事项"]["C2"].value == "行政许可" and wb["材料"].max_row == 3
-    assert wb["事项"]["T2"].value == "现场核查:10"
+    assert wb["事项"]["T2"].value == "现场核查:10:食品经营许可管理办法"
+    assert wb["事项"]["W2"].value == "需要到现场吗？|全程网办，无需到现场。" and wb["事项"]["X2"].value == "kbqy"
     # new item SCJG-NEW (copy of row 2) + new version of SCJG-001
     ws = wb["事项"]
     ws.append([c.value for c in ws[2]])
     ws["A3"] = "SCJG-NEW"
     ws["S3"] = "工本费:10:价格文件"
-    wb["材料"].append(["SCJG-NEW", "申请书", "电子材料", 1, "是", "D", "", ""])
+    ws["B2"] = "食品经营许可（修订）"
+    wb["材料"].append(["SCJG-NEW", "申请书", "电子材料", 1, "是", "D", "", "", ""])
     out = io.BytesIO()
     wb.save(out)
     result = excel.import_workbook(out.getvalue(), actor=dept_head)
@@ -82,7 +84,7 @@ def test_import_refuses_other_departments_and_garbage(published, dept_head, city
 
 def test_management_command(published, dept_head, tmp_path):
     path = tmp_path / "items.xlsx"
-    path.write_bytes(_workbook(published))
+    path.write_bytes(_edit(_workbook(published), "事项", {"B2": "食品经营许可（修订）"}))
     call_command("import_items", str(path), "--as", dept_head.username)
     published.refresh_from_db()
     assert published.current.version == 2
@@ -115,6 +117,9 @@ def test_api_import(published, dept_head, clerk, client):
     data = _workbook(published)
     response = client.post("/api/v1/catalog/import", {"file": io.BytesIO(data)})
     assert response.status_code == 200, response.content
+    assert (response.json()["versioned"], response.json()["unchanged"]) == (0, 1)
+    data = _edit(data, "事项", {"B2": "食品经营许可（修订）"})
+    response = client.post("/api/v1/catalog/import", {"file": io.BytesIO(data)})
     assert response.json()["versioned"] == 1
     bad = _edit(data, "事项", {"H2": 999})
     response = client.post("/api/v1/catalog/import", {"file": io.BytesIO(bad)})

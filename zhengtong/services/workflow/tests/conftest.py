@@ -81,3 +81,9 @@ def decisions(monkeypatch):
 
     monkeypatch.setattr(application_actions, "do_decide", fake)
     return calls
+
+
+@pytest.fixture
+def sysadmin2(city):
+    """A second system administrator: approves what the first one uploads."""
+    return P.staff("sys.admin2", "系统管理员二", city.dept("bigdata"), roles=["sysadmin"])

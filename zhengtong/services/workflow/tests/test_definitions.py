@@ -20,23 +20,25 @@ from zhengtong.services.workflow.models import (
     WorkTask,
 )
 from zhengtong.services.workflow.sandbox import SafeEnvironment, UnsafeExpression, check
-from zhengtong.testing import personas as P
 
 HEAD = """<?xml version="1.0" encoding="UTF-8"?>
-<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d" targetNamespace="x">
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
+                  xmlns:spiffworkflow="http://spiffworkflow.org/bpmn/schema/1.0/core" id="d" targetNamespace="x">
   <bpmn:process id="{key}" isExecutable="true">
     <bpmn:startEvent id="start"/>
     <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="{first}"/>"""
+DECISION = """<bpmn:extensionElements><spiffworkflow:properties>
+      <spiffworkflow:property name="decision" value="true"/></spiffworkflow:properties></bpmn:extensionElements>"""
 SCRIPTED = HEAD + """
     <bpmn:scriptTask id="calc" name="计算"><bpmn:script>fee = 10 + 5</bpmn:script></bpmn:scriptTask>
     <bpmn:sequenceFlow id="f2" sourceRef="calc" targetRef="decide"/>
-    <bpmn:userTask id="decide" name="决定"/>
+    <bpmn:userTask id="decide" name="决定">{decision}</bpmn:userTask>
     <bpmn:sequenceFlow id="f3" sourceRef="decide" targetRef="end"/>
     <bpmn:endEvent id="end"/>
   </bpmn:process>
 </bpmn:definitions>"""
 PLAIN = HEAD + """
-    <bpmn:userTask id="decide" name="决定"/>
+    <bpmn:userTask id="decide" name="决定">{decision}</bpmn:userTask>
     <bpmn:sequenceFlow id="f3" sourceRef="decide" targetRef="gw"/>
     <bpmn:exclusiveGateway id="gw" default="f5"/>
     <bpmn:sequenceFlow id="f4" sourceRef="gw" targetRef="end"><bpmn:conditionExpression>{condition}</bpmn:conditionExpression></bpmn:sequenceFlow>
@@ -44,11 +46,6 @@ PLAIN = HEAD + """
     <bpmn:endEvent id="end"/>
   </bpmn:process>
 </bpmn:definitions>"""
-
-
-@pytest.fixture
-def sysadmin2(city):
-    return P.staff("sys.admin2", "系统管理员二", city.dept("bigdata"), roles=["sysadmin"])
 
 
 @pytest.mark.parametrize("expression", [
@@ -71,7 +68,7 @@ def test_the_sandbox_evaluates_plain_conditions_without_builtins():
 def test_an_uploaded_process_with_a_script_is_refused_until_a_sysadmin_approves(
         app_factory, sysadmin, sysadmin2, dept_head, decisions):
     definition = check_upload_process(key="scripted", name="含脚本流程",
-                                      bpmn=SCRIPTED.format(key="scripted", first="calc"), actor=sysadmin)
+                                      bpmn=SCRIPTED.format(key="scripted", first="calc", decision=DECISION), actor=sysadmin)
     assert definition.has_scripts and not definition.runnable
     app = app_factory("scripted")
     with pytest.raises(WorkflowError, match="须经系统管理员批准"):
@@ -89,7 +86,7 @@ def test_an_uploaded_process_with_a_script_is_refused_until_a_sysadmin_approves(
 
 
 def test_an_upload_without_scripts_runs_at_once(app_factory, sysadmin, approver, decisions):
-    bpmn = PLAIN.format(key="plain", first="decide", condition='outcome("decide") == "never"')
+    bpmn = PLAIN.format(key="plain", first="decide", condition='outcome("decide") == "never"', decision=DECISION)
     definition = check_upload_process(key="plain", name="", bpmn=bpmn, actor=sysadmin)
     assert definition.runnable and not definition.has_scripts
     app = app_factory("plain")
@@ -100,10 +97,11 @@ def test_an_upload_without_scripts_runs_at_once(app_factory, sysadmin, approver,
 
 @pytest.mark.parametrize(("key", "bpmn", "message"), [
     ("simple", "<x/>", "内置流程"),
-    ("evil", PLAIN.format(key="evil", first="decide", condition="__import__('os')"), "表达式不安全"),
+    ("evil", PLAIN.format(key="evil", first="decide", condition="__import__('os')", decision=DECISION), "表达式不安全"),
     ("xxe", '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><x>&e;</x>', "DOCTYPE"),
     ("broken", "<bpmn:definitions", "不是合法的 XML"),
-    ("other", PLAIN.format(key="mismatch", first="decide", condition="True"), "没有编码为 other 的流程"),
+    ("other", PLAIN.format(key="mismatch", first="decide", condition="True", decision=DECISION), "没有编码为 other 的流程"),
+    ("nodecide", PLAIN.format(key="nodecide", first="decide", condition="True", decision=""), "没有决定环节"),
 ])
 def test_bad_uploads_are_refused_with_nothing_stored(sysadmin, key, bpmn, message):
     with pytest.raises(WorkflowError, match=message):
@@ -126,7 +124,8 @@ def test_process_configuration_is_validated(sysadmin, city):
         do_save_process_config(process_key="nope", branches=[{"department_code": "SF-SCJG"}], actor=sysadmin)
     config = do_save_process_config(process_key="parallel", branches=[{"department_code": "SF-SCJG"}],
                                     actor=sysadmin)
-    assert config.branches == [{"department_code": "SF-SCJG", "label": "", "limit_days": 3, "role": "approver"}]
+    # a branch without a limit or role takes the process's own for that slot (parallel: 5 days, approver)
+    assert config.branches == [{"department_code": "SF-SCJG", "label": "", "limit_days": 5, "role": "approver"}]
 
 
 def test_refresh_timers_skips_processes_without_timers(app_factory, approver):

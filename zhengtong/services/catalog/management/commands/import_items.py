@@ -29,4 +29,5 @@ class Command(BaseCommand):
             result = import_workbook(file.read_bytes(), actor=actor, publish=not draft)
         except ImportFailed as exc:
             raise CommandError("导入失败，未写入任何数据：\n" + "\n".join(exc.errors)) from exc
-        self.stdout.write(f"导入完成：新建 {result.created} 项，新版本 {result.versioned} 项。")
+        self.stdout.write(f"导入完成：新建 {result.created} 项，新版本 {result.versioned} 项，"
+                          f"未变化 {result.unchanged} 项。")
