@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.http import HttpResponsePermanentRedirect
+from django.templatetags.static import static
 from django.urls import include, path
 from django.views.static import serve
 from wagtail import urls as wagtail_urls
@@ -10,6 +12,8 @@ from zhengtong.api import api
 from zhengtong.core import views as core_views
 
 urlpatterns = [
+    # browsers and crawlers ask for /favicon.ico whatever the page declares
+    path("favicon.ico", lambda request: HttpResponsePermanentRedirect(static("core/favicon.svg"))),
     path("healthz", core_views.healthz, name="healthz"),
     path("readyz", core_views.readyz, name="readyz"),
     path("metrics", core_views.metrics, name="metrics"),

@@ -49,3 +49,8 @@ def test_the_public_shell_leads_to_the_services(client, city):
     body = client.get("/").content.decode()
     for path in ('href="/services/"', 'href="/apply/mine/"', 'href="/verify/"'):
         assert path in body
+
+
+def test_favicon_requests_are_sent_to_the_platform_icon(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301 and response["Location"].endswith("core/favicon.svg")

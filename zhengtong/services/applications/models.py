@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from zhengtong.core.calendar import days
-from zhengtong.core.identifiers import mask_id_number
+from zhengtong.core.identifiers import mask_id_number, mask_name
 
 
 class Channel(models.TextChoices):
@@ -109,9 +109,18 @@ class Application(models.Model):
         return f"{self.number} {self.item_version.name}"
 
     @property
+    def applicant_is_person(self) -> bool:
+        """A citizen ID (17 digits and a check character) rather than an enterprise credit code."""
+        return len(self.applicant_id_number) == 18 and self.applicant_id_number[:17].isdigit()
+
+    @property
     def masked_id_number(self) -> str:
-        return mask_id_number(self.applicant_id_number) if len(self.applicant_id_number) == 18 and \
-            self.applicant_id_number[:17].isdigit() else self.applicant_id_number
+        return mask_id_number(self.applicant_id_number) if self.applicant_is_person else self.applicant_id_number
+
+    @property
+    def masked_applicant_name(self) -> str:
+        """A person's name is masked in lists; an enterprise's name is public (企业信用信息公示)."""
+        return mask_name(self.applicant_name) if self.applicant_is_person else self.applicant_name
 
     @property
     def is_open(self) -> bool:

@@ -97,7 +97,7 @@ def M(name: str, form: str = "electronic", trust: str = "C", shared: str = "", r
 ID_CARD = M("居民身份证", "original", "B", "人口库:居民身份证", note="核验原件")
 LICENCE = M("营业执照", "copy", "B", "法人库:营业执照")
 HUKOU = M("居民户口簿", "original", "B", "人口库:居民户口簿")
-APPLICATION = M("申请书", "electronic", "D", note="在线填写后自动生成")
+APPLICATION = M("申请书", "electronic", "D", "本平台:网上申请表", note="在线填写后自动生成，无需另行上传")
 PROMISE = M("告知承诺书", "electronic", "D", note="在线签署")
 
 PERSON = ("applicant_name", "id_number", "mobile")

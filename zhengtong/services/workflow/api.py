@@ -14,7 +14,6 @@ from ninja.pagination import PageNumberPagination, paginate
 from pydantic import StrictInt
 
 from zhengtong.core.api.errors import ErrorOut
-from zhengtong.core.identifiers import mask_name
 from zhengtong.core.permissions.checks import require
 from zhengtong.services.workflow import definitions, queries
 from zhengtong.services.workflow.actions import (
@@ -58,7 +57,7 @@ class TaskOut(Schema):
 
     @staticmethod
     def resolve_applicant(obj) -> str:
-        return mask_name(obj.application.applicant_name)
+        return obj.application.masked_applicant_name
 
     @staticmethod
     def resolve_task(obj) -> str:

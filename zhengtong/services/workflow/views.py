@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
-from zhengtong.core.identifiers import mask_name
 from zhengtong.core.permissions.checks import has_perm, require
 from zhengtong.core.permissions.console import console_view, render_page
 from zhengtong.services.workflow import definitions, queries, routing
@@ -46,7 +45,7 @@ COLOURS = {"green": ("#1a7f37", _lazy("正常")), "yellow": ("#9a6700", _lazy("�
 def row(task: WorkTask, today) -> dict:
     app = task.application
     colour = queries.colour(task, today)
-    return {"task": task, "app": app, "applicant": mask_name(app.applicant_name), "colour": COLOURS[colour][0],
+    return {"task": task, "app": app, "applicant": app.masked_applicant_name, "colour": COLOURS[colour][0],
             "colour_label": COLOURS[colour][1], "item": app.item_version.name}
 
 
@@ -71,7 +70,7 @@ def _task_page(request: HttpRequest, task: WorkTask, *, form: CompleteForm | Non
         request, "workflow/console_task.html", _("%(task)s · 办件 %(number)s") % {"task": task.label,
                                                                                 "number": app.number},
         icon="tasks", status=status, task=task, app=app, row=row(task, timezone.localdate()),
-        applicant_id=app.masked_id_number, applicant=mask_name(app.applicant_name),
+        applicant_id=app.masked_id_number, applicant=app.masked_applicant_name,
         materials=app.materials.select_related("attachment"), events=app.events.select_related("actor"),
         history=queries.history(app), error=error, can_act=eligible and task.status == TaskStatus.OPEN,
         can_claim=eligible and task.status == TaskStatus.OPEN and task.assignee_id is None,

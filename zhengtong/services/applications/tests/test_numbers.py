@@ -62,3 +62,12 @@ def test_forged_number_is_404_without_a_lookup(client, applicant, django_assert_
     assert "校验位错误" in response.content.decode()
     api = client.get(f"/api/v1/applications/cases/{forged}")
     assert api.status_code == 404 and "校验位错误" in api.json()["message"]
+
+
+def test_a_persons_name_is_masked_in_lists_but_an_enterprises_is_not():
+    from zhengtong.services.applications.models import Application
+
+    person = Application(applicant_name="王小明", applicant_id_number="11010519491231002X")
+    company = Application(applicant_name="示范市味道餐饮有限公司", applicant_id_number="91361200MA35WD0076")
+    assert person.masked_applicant_name == "王**" and person.masked_id_number == "110105********002X"
+    assert company.masked_applicant_name == "示范市味道餐饮有限公司"
