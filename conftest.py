@@ -96,3 +96,11 @@ def _audit_triggers(request):
     yield
     if transactional:
         drop_triggers()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's chromium through Playwright, one per test module (browser tests only)."""
+    from zhengtong.testing.browser import launch_chromium
+
+    yield from launch_chromium()

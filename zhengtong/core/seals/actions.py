@@ -94,24 +94,7 @@ def check_sign_document(target: Seal | Department, uploaded, title: str, *, acto
     """Check the upload, store it, and sign its SM3 digest with the department's active seal."""
     department = target.department if isinstance(target, Seal) else target
     require(actor, "seals.document.sign", department=department)
-    seal = _seal_for(target)
-    title = (title or "").strip()
-    if not title:
-        raise SealError(_("请填写文件标题。"))
-    checked = check_upload(uploaded, allowed_kinds=SIGNABLE_KINDS)
-    attachment = None
-    try:
-        with transaction.atomic():
-            if not Seal.objects.select_for_update().filter(pk=seal.pk, active=True).exists():
-                raise SealError(_("印章“%(name)s”已停用，不能再用于签章。") % {"name": seal.name})
-            attachment = do_store_attachment(checked, actor=actor, object_type=OBJECT_TYPE)
-            document = _sign(seal, attachment, title, actor=actor)
-            do_bind_attachment(attachment, object_type=OBJECT_TYPE, object_id=str(document.pk), actor=actor)
-    except BaseException:
-        if attachment is not None:
-            discard_on_rollback(attachment)
-        raise
-    return document
+    return _store_and_sign(_seal_for(target), uploaded, title, actor=actor, allowed_kinds=SIGNABLE_KINDS)
 
 
 def sign_as_system(seal: Seal, uploaded, title: str, *, allowed_kinds: frozenset[str] = SIGNABLE_KINDS
@@ -121,6 +104,10 @@ def sign_as_system(seal: Seal, uploaded, title: str, *, allowed_kinds: frozenset
     For an app whose own decision is the authority to seal (e.g. a granted case's licence):
     that app has checked the decision; ``seals.document.sign`` is not asked for here. The
     file is checked, stored and signed exactly as ``check_sign_document`` does."""
+    return _store_and_sign(seal, uploaded, title, actor=None, allowed_kinds=allowed_kinds)
+
+
+def _store_and_sign(seal: Seal, uploaded, title: str, *, actor, allowed_kinds: frozenset[str]) -> SignedDocument:
     title = (title or "").strip()
     if not title:
         raise SealError(_("请填写文件标题。"))
@@ -130,9 +117,9 @@ def sign_as_system(seal: Seal, uploaded, title: str, *, allowed_kinds: frozenset
         with transaction.atomic():
             if not Seal.objects.select_for_update().filter(pk=seal.pk, active=True).exists():
                 raise SealError(_("印章“%(name)s”已停用，不能再用于签章。") % {"name": seal.name})
-            attachment = do_store_attachment(checked, actor=None, object_type=OBJECT_TYPE)
-            document = _sign(seal, attachment, title, actor=None)
-            do_bind_attachment(attachment, object_type=OBJECT_TYPE, object_id=str(document.pk), actor=None)
+            attachment = do_store_attachment(checked, actor=actor, object_type=OBJECT_TYPE)
+            document = _sign(seal, attachment, title, actor=actor)
+            do_bind_attachment(attachment, object_type=OBJECT_TYPE, object_id=str(document.pk), actor=actor)
     except BaseException:
         if attachment is not None:
             discard_on_rollback(attachment)

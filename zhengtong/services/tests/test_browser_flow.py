@@ -13,7 +13,6 @@ written to docs/img/ (off by default, so a test run leaves the working tree as i
 from __future__ import annotations
 
 import io
-import os
 import re
 import struct
 import zlib
@@ -22,31 +21,15 @@ from pathlib import Path
 
 import pytest
 
+from zhengtong.testing.browser import screenshot
 from zhengtong.testing.personas import totp_now
-
-# Playwright's sync API runs an event loop in this thread; the ORM calls around it are safe here.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 pytestmark = pytest.mark.browser
 
-IMG_DIR = Path(__file__).resolve().parents[3] / "docs" / "img"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 ITEM_CODE, ITEM_NAME = "ZRZY-002", "建设工程规划许可"  # parallel: planning bureau + environment bureau
 
 
 # ---------------------------------------------------------------- browser and fixtures
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
-                                              args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
 
 @pytest.fixture
 def new_page(browser) -> Iterator[Callable[[], object]]:
@@ -73,13 +56,6 @@ def demo_city(live_server, settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path / "media")
     load_demo(scale=0.05)  # the whole organisation and its staff, the catalog, process configurations
     return live_server.url
-
-
-def _screenshot(page, name: str) -> None:
-    if os.environ.get("ZT_SCREENSHOTS") != "1":
-        return
-    IMG_DIR.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(IMG_DIR / name), full_page=False)
 
 
 # ---------------------------------------------------------------- material fixtures
@@ -163,7 +139,7 @@ def apply_online(page, base: str, enterprise) -> str:
     page.locator("[data-testid=item-list]").get_by_role("link", name=ITEM_NAME, exact=True).click()
     guide = page.locator("[data-testid=guide]")
     assert ITEM_CODE in guide.inner_text() and "并联" in guide.inner_text()
-    _screenshot(page, "guide.png")
+    screenshot(page, "guide.png")
 
     page.click("[data-testid=apply]")
     page.wait_for_url(f"**/apply/new/{ITEM_CODE}/")
@@ -180,7 +156,7 @@ def apply_online(page, base: str, enterprise) -> str:
         mime = "application/pdf" if n % 2 == 0 else "image/png"
         name, content = files[mime]
         slot.set_input_files({"name": f"{n + 1}-{name}", "mimeType": mime, "buffer": content})
-    _screenshot(page, "apply.png")
+    screenshot(page, "apply.png")
     page.get_by_role("button", name="提交申请").click()
     page.wait_for_url("**/apply/case/*/")
     number = page.locator("[data-testid=number]").inner_text().strip()
@@ -199,15 +175,15 @@ def accept_at_the_window(page, base: str, clerk, number: str) -> None:
     assert page.locator("[data-testid=status]").inner_text() in ("已受理", "审查中")
 
 
-def complete_task(page, number: str, label: str, comment: str, *, screenshot: str = "") -> None:
+def complete_task(page, number: str, label: str, comment: str, *, picture: str = "") -> None:
     """In the console's approval inbox, open the case's task ``label`` and approve it."""
     if "/console/workflow/" not in page.url:
         console_menu(page, "审批待办")
     row = (page.locator("[data-testid=task-row]").filter(has_text=number)
            .filter(has=page.locator("td:nth-child(4)", has_text=re.compile(rf"^{re.escape(label)}$"))))
     assert row.count() == 1, f"{label} of {number} is not in {page.url}"
-    if screenshot:
-        _screenshot(page, screenshot)
+    if picture:
+        screenshot(page, picture)
     row.get_by_role("link", name=number).click()
     page.wait_for_url("**/console/workflow/*/")
     page.check("input[name=outcome][value=approve]")
@@ -227,7 +203,7 @@ def follow_the_case(page, number: str) -> None:
     assert timeline.count() >= 3, steps
     assert "已申报，待受理" in steps and "准予许可" in steps, steps
     page.locator("[data-testid=timeline]").scroll_into_view_if_needed()
-    _screenshot(page, "case.png")
+    screenshot(page, "case.png")
     licence = page.get_by_role("link", name=re.compile("^电子证照 "))
     assert licence.count() == 1, "the granted case page links to no e-licence"
     licence.click()
@@ -292,7 +268,7 @@ def test_an_enterprise_applies_online_and_the_case_goes_through_parallel_approva
 
     reviewer = new_page()
     console_login(reviewer, base, planning)
-    complete_task(reviewer, number, "审查", "规划条件核实无误，提交并联审查。", screenshot="approvals.png")
+    complete_task(reviewer, number, "审查", "规划条件核实无误，提交并联审查。", picture="approvals.png")
     complete_task(reviewer, number, "规划条件审查", "符合控制性详细规划。")
     environment_page = new_page()
     console_login(environment_page, base, environment)

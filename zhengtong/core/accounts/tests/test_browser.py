@@ -4,33 +4,15 @@ docs/img/ (off by default, so a test run leaves the working tree as it was)."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
+from zhengtong.testing.browser import screenshot
 from zhengtong.testing.personas import PASSWORD, totp_now
-
-# Playwright's sync API runs an event loop in this thread; the ORM calls around it are safe here.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 pytestmark = pytest.mark.browser
 
-IMG_DIR = Path(__file__).resolve().parents[4] / "docs" / "img"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
-                                              args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture
@@ -40,13 +22,6 @@ def page(browser) -> Iterator[object]:
     page.set_default_timeout(15_000)
     yield page
     context.close()
-
-
-def _screenshot(page, name: str) -> None:
-    if os.environ.get("ZT_SCREENSHOTS") != "1":
-        return
-    IMG_DIR.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(IMG_DIR / name), full_page=False)
 
 
 def test_a_staff_member_logs_in_with_password_and_totp_and_sees_the_console(live_server, page, clerk):
@@ -61,7 +36,7 @@ def test_a_staff_member_logs_in_with_password_and_totp_and_sees_the_console(live
     page.wait_for_load_state("networkidle")
     assert page.get_by_text("政务服务").first.is_visible()  # the Wagtail sidebar with our platform menus
     assert page.get_by_text("clerk.zhang").first.is_visible()
-    _screenshot(page, "console.png")
+    screenshot(page, "console.png")
 
 
 def _font_size(page) -> float:
@@ -72,7 +47,7 @@ def test_elderly_mode_enlarges_the_type_of_the_public_site(live_server, page, ci
     page.goto(f"{live_server.url}/")
     assert "elderly" not in (page.get_attribute("body", "class") or "")
     standard = _font_size(page)
-    _screenshot(page, "home.png")
+    screenshot(page, "home.png")
     page.click("[data-testid=elderly-toggle]")
     page.wait_for_load_state("load")
     assert "elderly" in (page.get_attribute("body", "class") or "").split()
