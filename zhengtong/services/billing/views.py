@@ -72,36 +72,31 @@ def cashier(request: HttpRequest, ref: str) -> HttpResponse:
 
 
 
-@csrf_exempt
-@require_POST
-def callback(request: HttpRequest, gateway: str) -> HttpResponse:
-    """Gateways post here; the signature, not a session or CSRF token, authenticates them."""
+def _settle(request: HttpRequest, gateway: str, settle) -> HttpResponse:
     try:
         data = request_data(request)
-        outcome = settle_callback(gateway, data)
+        outcome = settle(gateway, data)
     except CallbackRejected as exc:
         return JsonResponse({"code": exc.code, "message": exc.message}, status=exc.status,
                             json_dumps_params={"ensure_ascii": False})
     next_url = str(data.get("next", ""))
     if next_url and url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
-        return redirect(next_url)  # the demo cashier's browser form comes back to the bill
+        return redirect(next_url)  # the demo cashier's or console's browser form comes back to the bill
     return JsonResponse(outcome, json_dumps_params={"ensure_ascii": False})
+
+
+@csrf_exempt
+@require_POST
+def callback(request: HttpRequest, gateway: str) -> HttpResponse:
+    """Gateways post here; the signature, not a session or CSRF token, authenticates them."""
+    return _settle(request, gateway, settle_callback)
 
 
 @csrf_exempt
 @require_POST
 def refund_callback(request: HttpRequest, gateway: str) -> HttpResponse:
     """A gateway confirms a refund here; like a payment callback, its signature authenticates it."""
-    try:
-        data = request_data(request)
-        outcome = settle_refund_callback(gateway, data)
-    except CallbackRejected as exc:
-        return JsonResponse({"code": exc.code, "message": exc.message}, status=exc.status,
-                            json_dumps_params={"ensure_ascii": False})
-    next_url = str(data.get("next", ""))
-    if next_url and url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
-        return redirect(next_url)  # the demo gateway's console buttons come back to the bill
-    return JsonResponse(outcome, json_dumps_params={"ensure_ascii": False})
+    return _settle(request, gateway, settle_refund_callback)
 
 
 # --- licences -------------------------------------------------------------------------------
