@@ -47,13 +47,17 @@ def statutory_over_q(today: date) -> Q:
             | Q(finished_on__isnull=False, finished_on__gt=F("statutory_due_date")))
 
 
-def statutory_candidates_q(today: date) -> Q:
-    """Where a statutory overrun can be, so it is found through the ``(status, due_date)`` index.
+def statutory_candidates_q(today: date, stored: str) -> Q:
+    """Where a statutory overrun can be among cases stored as ``stored``, as conditions on
+    the ``(…, status, due_date)`` indexes' own columns.
 
     A promise never exceeds the law (承诺时限 ≤ 法定时限), and extensions and pauses move
     both due dates alike (``core.timelimits.deadlines``), so a running case past its
-    statutory date is also past its promised one (red)."""
-    return Q(status__in=[CaseStatus.PAUSED, CaseStatus.FINISHED]) | Q(due_date__lt=today)
+    statutory date is also past its promised one (red): the index range is ``due_date <
+    today``, not every running case."""
+    if stored in RUNNING_STATUSES:
+        return Q(due_date__lt=today, statutory_due_date__lt=today)
+    return Q()
 
 
 @dataclass
@@ -80,6 +84,12 @@ class MonitorFilters:
     @property
     def narrowed(self) -> bool:
         return bool(self.region or self.department or self.case_type or self.subject)
+
+    @property
+    def by_index(self) -> bool:
+        """Nothing set but, at most, one of region and department: each has a ``(…, status,
+        due_date)`` index, so its page is read per stored status in due-date order."""
+        return not (self.case_type or self.subject or (self.region and self.department))
 
     def q(self) -> Q:
         """Filters on the case table's own columns, with literal ids (a sub-select would hide
@@ -132,9 +142,10 @@ def monitor_counts(user, today: date, filters: MonitorFilters) -> dict[str, int]
 
 def _counts_in_one_pass(base: QuerySet[TimedCase], today: date) -> dict[str, int]:
     """With a department/region/type/item filter the planner reads that filter's index, so
-    one pass with conditional counts beats six passes."""
-    aggregates = {str(s): Count("id", filter=status_q(str(s), today)) for s in OPEN_STATUSES}
-    aggregates["statutory_over"] = Count("id", filter=Q(statutory_due_date__lt=today))
+    one pass with conditional counts beats six passes. It counts ``due_date`` (never null),
+    not ``id``, so on PostgreSQL the region and department indexes answer it alone."""
+    aggregates = {str(s): Count("due_date", filter=status_q(str(s), today)) for s in OPEN_STATUSES}
+    aggregates["statutory_over"] = Count("due_date", filter=Q(statutory_due_date__lt=today))
     return base.filter(status__in=OPEN_STATUSES).aggregate(**aggregates)
 
 
@@ -166,18 +177,23 @@ def _attach_related(rows: list[TimedCase]) -> None:
 def monitor_page(user, today: date, filters: MonitorFilters, page: int = 1) -> tuple[list[TimedCase], bool]:
     """One page of cases and whether another follows (LIMIT n+1, no COUNT over millions).
 
-    One query per stored status (each reads the ``(status, due_date)`` index in order), merged
-    here: SQLite cannot read ``status IN (…) ORDER BY due_date`` from that index in order."""
+    One query per stored status (each reads the ``(status, due_date)`` index, or the region's
+    or department's ``(…, status, due_date)`` index, in order), merged here: neither database
+    reads ``status IN (…) ORDER BY due_date`` from such an index in order."""
     page = max(page, 1)
     start = (page - 1) * PAGE_SIZE
     wanted = start + PAGE_SIZE + 1
     base = _scoped(user).filter(filters.q()).filter(status_q(filters.status, today))
     if filters.statutory:
-        base = base.filter(statutory_candidates_q(today)).filter(statutory_over_q(today))
-    if filters.narrowed:  # one query through the filter's index, sorted
+        base = base.filter(statutory_over_q(today))
+    if not filters.by_index:  # one query through the type's or item's index, sorted
+        if filters.statutory:
+            base = base.filter(Q(status__in=[CaseStatus.PAUSED, CaseStatus.FINISHED]) | Q(due_date__lt=today))
         rows = list(_annotated(base, today).order_by("due_date", "id")[start:wanted])
     else:
-        parts = [list(_annotated(base.filter(status=stored), today).order_by("due_date", "id")[:wanted])
+        parts = [list(_annotated(base.filter(status=stored), today)
+                      .filter(statutory_candidates_q(today, stored) if filters.statutory else Q())
+                      .order_by("due_date", "id")[:wanted])
                  for stored in STORED[filters.status]]
         rows = list(heapq.merge(*parts, key=lambda r: (r.due_date, r.pk)))[start:wanted]
     _attach_related(rows[:PAGE_SIZE])
