@@ -7,13 +7,14 @@ import io
 import math
 from dataclasses import dataclass, field
 
-import segno
 from reportlab.lib.colors import Color, black
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen.canvas import Canvas
+
+from zhengtong.core.seals.qr import qr_code
 
 FONT = "STSong-Light"
 RED = Color(0.78, 0.06, 0.18)
@@ -143,7 +144,7 @@ def _star(c: Canvas, cx: float, cy: float, r: float) -> None:
 
 def _qr(c: Canvas, x: float, y: float, url: str, size: float = 30 * mm) -> None:
     """Draw the QR code as vector rectangles, one per horizontal run of dark modules."""
-    qr = segno.make(url, error="m", micro=False)
+    qr = qr_code(url)
     matrix = [list(row) for row in qr.matrix]
     cell = size / len(matrix)
     path = c.beginPath()
