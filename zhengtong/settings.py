@@ -150,10 +150,16 @@ TEMPLATES = [
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'zhengtong.sqlite3'}")
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 0))}
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+# Django's own backends plus work run just before each commit (the audit chain's writes).
+_BACKENDS = {"django.db.backends.postgresql": "zhengtong.core.db.backends.postgresql",
+             "django.db.backends.sqlite3": "zhengtong.core.db.backends.sqlite3"}
+if DATABASES["default"]["ENGINE"] not in _BACKENDS:
+    raise ImproperlyConfigured(f"DATABASE_URL: only PostgreSQL and SQLite are supported, not {DATABASE_URL.split(':')[0]}")
+DATABASES["default"]["ENGINE"] = _BACKENDS[DATABASES["default"]["ENGINE"]]
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["OPTIONS"] = {
         # WAL lets readers run beside the one writer; IMMEDIATE takes the write lock at
-        # BEGIN so two writers never read the same audit-chain tail (see core.audit).
+        # BEGIN, so SQLite's writers queue instead of failing on a lock upgrade.
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000;",
         "transaction_mode": "IMMEDIATE",
         "timeout": 30,

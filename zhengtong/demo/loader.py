@@ -24,7 +24,7 @@ from django.db.models import ProtectedError, RestrictedError
 
 from zhengtong.core.accounts.actions import do_create_totp_device
 from zhengtong.core.accounts.models import CitizenProfile, EnterpriseProfile, User, UserKind
-from zhengtong.core.audit.log import forget_tail, record
+from zhengtong.core.audit.log import record
 from zhengtong.core.audit.models import AuditEntry
 from zhengtong.core.identifiers import person_facts
 from zhengtong.core.org.actions import do_create_department, import_regions_csv
@@ -215,7 +215,6 @@ def wipe_demo() -> None:
     with transaction.atomic():
         _run_trigger_sql(_triggers.SQLITE_REVERSE, _triggers.POSTGRES_REVERSE)
         AuditEntry.objects.all().delete()
-        forget_tail()
         _forget_sessions_and_lockouts()
         # Trees protect their parents; unhook them so a whole tree goes in one delete.
         Department.objects.update(parent=None)

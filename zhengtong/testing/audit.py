@@ -8,8 +8,6 @@ from contextlib import contextmanager
 
 from django.db import connection
 
-from zhengtong.core.audit.log import forget_tail
-
 _m = importlib.import_module("zhengtong.core.audit.migrations.0002_append_only")
 
 
@@ -35,4 +33,3 @@ def tamper():
         yield
     finally:
         create_triggers()
-        forget_tail()

@@ -1,10 +1,18 @@
 """Write and verify the audit chain.
 
-Every entry stores ``hash = SM3(prev_hash || canonical(entry))``. Appends serialise on
-the chain's tail: PostgreSQL takes a transaction-scoped advisory lock, SQLite runs every
-transaction as BEGIN IMMEDIATE (see settings), and ``seq`` is unique, so concurrent
-writers produce one line with no forks and no gaps. Entries are written inside the
-caller's transaction, so a rolled-back action leaves no entry behind.
+Every entry stores ``hash = SM3(prev_hash || canonical(entry))``. ``record`` keeps an entry
+with the caller's transaction (among its on-commit hooks, so Django drops it with a
+rolled-back savepoint or transaction); just before the transaction commits, its entries
+are linked to the chain's tail and written in one statement (``write_pending``, run by the
+platform's database backends, ``core.db.backends``). Appends serialise on the tail:
+PostgreSQL takes a transaction-scoped advisory lock at that point, SQLite's writers are
+serialised by its write lock, and ``seq`` is unique — so concurrent writers produce one
+line with no forks and no gaps, and the lock is held from the write to the commit, not
+for the whole of the caller's transaction. The chain's order is the order in which
+transactions commit. A rolled-back action leaves no entry behind.
+
+Reading ``AuditEntry`` inside a transaction writes that transaction's pending entries
+first (``AuditManager``), so code and tests see what they recorded.
 """
 
 from __future__ import annotations
@@ -13,7 +21,6 @@ import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import partial
 from typing import Any
 
 from django.db import connection, transaction
@@ -21,6 +28,7 @@ from django.utils import timezone
 
 from zhengtong.core.audit.context import current
 from zhengtong.core.audit.models import GENESIS_HASH, AuditEntry
+from zhengtong.core.db.backends import before_commit
 from zhengtong.lib.gm import sm3_hex
 
 _PG_LOCK_KEY = 0x5A54_4155  # "ZTAU"
@@ -53,9 +61,9 @@ def chain_hash(prev_hash: str, values: dict[str, Any]) -> str:
     return sm3_hex(prev_hash.encode() + canonical(values))
 
 
-def _lock_tail() -> None:
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
+def _lock_tail(conn) -> None:
+    if conn.vendor == "postgresql":
+        with conn.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_PG_LOCK_KEY])
 
 
@@ -70,107 +78,110 @@ def _role_of(actor) -> str:
     return ",".join(codes) or getattr(actor, "kind", "")
 
 
+class _Pending:
+    """An entry waiting for its transaction's commit. It sits among the transaction's
+    on-commit hooks only to share their fate (savepoint rollbacks drop it); calling it
+    after the commit does nothing — by then ``write_pending`` has written it."""
+
+    __slots__ = ("entry", "written")
+
+    def __init__(self, entry: AuditEntry) -> None:
+        self.entry, self.written = entry, False
+
+    def __call__(self) -> None:
+        pass
+
+
 def record(action: str, *, actor=None, obj=None, before: Any = None, after: Any = None,
            role: str | None = None, object_type: str = "", object_id: str = "",
            object_repr: str = "") -> AuditEntry:
-    """Append one entry to the chain, inside the current transaction."""
+    """Add one entry to the chain with the current transaction; it is written when the
+    transaction commits (``seq``, ``hash`` and ``pk`` are set then)."""
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
         object_repr = object_repr or str(obj)[:200]
     actor_obj = actor if getattr(actor, "pk", None) else None
-    values: dict[str, Any] = {
-        "at": timezone.now(),
-        "actor_id": actor_obj.pk if actor_obj else None,
-        "actor_name": (getattr(actor_obj, "display_name", "") or getattr(actor_obj, "username", ""))[:150]
+    entry = AuditEntry(
+        at=timezone.now(),
+        actor_id=actor_obj.pk if actor_obj else None,
+        actor_name=(getattr(actor_obj, "display_name", "") or getattr(actor_obj, "username", ""))[:150]
         if actor_obj else "",
-        "role": (role if role is not None else _role_of(actor_obj))[:200],
-        "ip": current.get().ip,
-        "action": action,
-        "object_type": object_type,
-        "object_id": str(object_id)[:64],
-        "object_repr": object_repr[:200],
-        "before": _jsonable(before),
-        "after": _jsonable(after),
-    }
-    # No savepoint: the entry lives and dies with the caller's transaction.
+        role=(role if role is not None else _role_of(actor_obj))[:200],
+        ip=current.get().ip,
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id)[:64],
+        object_repr=object_repr[:200],
+        before=_jsonable(before),
+        after=_jsonable(after),
+    )
+    # Outside a transaction this opens one, so the entry is written at its commit.
     with transaction.atomic(savepoint=False):
-        seq, prev = _tail()
-        values["seq"] = seq
-        entry = AuditEntry(prev_hash=prev, hash=chain_hash(prev, values), **values)
-        _insert(entry)
-        _remember_tail(entry)
+        transaction.on_commit(_Pending(entry))
     return entry
 
 
-def _tail() -> tuple[int, str]:
-    """The next ``seq`` and the hash to link to.
+def _pending(conn) -> list[_Pending]:
+    return [hook for _sids, hook, _robust in conn.run_on_commit if isinstance(hook, _Pending) and not hook.written]
 
-    The first append of a transaction takes the chain lock and reads the tail; the lock is
-    held to the end of the transaction (advisory xact lock; SQLite's write lock), so the
-    transaction's later appends continue from the tail it wrote itself. What was written is
-    remembered with a marker in the transaction's on-commit hooks: Django drops those hooks
-    when the transaction ends either way and when the savepoint they were added in rolls
-    back (which may take entries, and on PostgreSQL the lock, with it) — so a remembered
-    tail is used only while its marker is still pending."""
-    remembered = getattr(connection, "_zt_audit_tail", None)
-    if remembered is not None and not connection.needs_rollback:
-        index, marker, seq, prev = remembered
-        hooks = connection.run_on_commit
-        if index < len(hooks) and hooks[index][1] is marker:
-            return seq + 1, prev
-    connection._zt_audit_tail = None
-    _lock_tail()
-    with connection.cursor() as cursor:  # hot path: skip the ORM's query compilation
+
+@before_commit
+def write_pending(conn=None) -> int:
+    """Link the transaction's pending entries to the tail and write them; returns how many.
+
+    Run by the database backends just before each commit, and by ``AuditManager`` before a
+    read inside a transaction. A transaction already doomed to roll back writes nothing."""
+    conn = conn or connection
+    if not conn.run_on_commit or conn.needs_rollback:
+        return 0
+    pending = _pending(conn)
+    if not pending:
+        return 0
+    _lock_tail(conn)
+    with conn.cursor() as cursor:  # hot path: skip the ORM's query compilation
         cursor.execute(_TAIL_SQL)
         tail = cursor.fetchone()
-    return (tail[0] + 1, tail[1]) if tail else (1, GENESIS_HASH)
+    seq, prev = (tail[0] + 1, tail[1]) if tail else (1, GENESIS_HASH)
+    entries = []
+    for hook in pending:
+        entry = hook.entry
+        entry.seq, entry.prev_hash = seq, prev
+        entry.hash = prev = chain_hash(prev, {name: getattr(entry, name) for name in CHAIN_FIELDS})
+        entries.append(entry)
+        seq += 1
+    for start in range(0, len(entries), _BATCH):
+        _insert(conn, entries[start:start + _BATCH])
+    for hook in pending:
+        hook.written = True
+    return len(entries)
 
 
-def _tail_marker() -> None:
-    """Runs (and does nothing) on commit; its presence among the hooks is what counts."""
+_BATCH = 500  # rows per INSERT (SQLite allows 32,766 parameters; an entry has 14)
+_INSERT_SQL: dict[str, tuple[str, str, str, list]] = {}
 
 
-def forget_tail() -> None:
-    """Re-read the tail at the next append: call after rows of the chain were deleted or
-    edited outside ``record`` (the demo wipe; tamper simulations in tests)."""
-    connection._zt_audit_tail = None
-
-
-def _remember_tail(entry: AuditEntry) -> None:
-    # A marker belongs to the savepoints open when it was added; an append inside another
-    # savepoint adds its own, so rolling that savepoint back drops the marker with the entry.
-    remembered = getattr(connection, "_zt_audit_tail", None)
-    hooks = connection.run_on_commit
-    if remembered is not None and hooks[remembered[0]][0] == set(connection.savepoint_ids):
-        index, marker = remembered[0], remembered[1]
-    else:
-        index, marker = len(hooks), partial(_tail_marker)
-        transaction.on_commit(marker)
-    connection._zt_audit_tail = (index, marker, entry.seq, entry.hash)
-
-
-_INSERT_SQL: dict[str, tuple[str, list]] = {}
-
-
-def _insert(entry: AuditEntry) -> None:
-    """INSERT … RETURNING id with the statement built once per backend (the ORM would compile
-    it on every append; this is the platform's most frequent write)."""
-    vendor = connection.vendor
+def _insert(conn, entries: list[AuditEntry]) -> None:
+    """One multi-row INSERT … RETURNING with the statement's parts built once per backend (the
+    ORM would compile it on every write; this is the platform's most frequent write)."""
+    vendor = conn.vendor
     if vendor not in _INSERT_SQL:
         meta = AuditEntry._meta
         fields = [f for f in meta.concrete_fields if not f.primary_key]
-        quote = connection.ops.quote_name
+        quote = conn.ops.quote_name
         _INSERT_SQL[vendor] = (
-            f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
-            f"VALUES ({', '.join(['%s'] * len(fields))}) RETURNING {quote(meta.pk.column)}", fields)
-    sql, fields = _INSERT_SQL[vendor]
-    params = [f.get_db_prep_save(getattr(entry, f.attname), connection) for f in fields]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        entry.pk = cursor.fetchone()[0]
-    entry._state.adding = False
-    entry._state.db = connection.alias
+            f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) VALUES ",
+            f"({', '.join(['%s'] * len(fields))})",
+            f" RETURNING {quote(meta.pk.column)}, {quote('seq')}", fields)
+    head, row, tail, fields = _INSERT_SQL[vendor]
+    params = [f.get_db_prep_save(getattr(entry, f.attname), conn) for entry in entries for f in fields]
+    with conn.cursor() as cursor:
+        cursor.execute(head + ", ".join([row] * len(entries)) + tail, params)
+        ids = dict((seq, pk) for pk, seq in cursor.fetchall())  # RETURNING's row order is not promised
+    for entry in entries:
+        entry.pk = ids[entry.seq]
+        entry._state.adding = False
+        entry._state.db = conn.alias
 
 
 def record_read(action: str, *, actor, obj, fields: Iterable[str], reason: str = "") -> AuditEntry:

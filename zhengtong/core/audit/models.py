@@ -8,6 +8,21 @@ from django.db import models
 GENESIS_HASH = "0" * 64
 
 
+class AuditManager(models.Manager):
+    """Inside a transaction, a read first writes the entries the transaction recorded (they
+    are otherwise written just before it commits; see ``core.audit.log``)."""
+
+    def get_queryset(self) -> models.QuerySet:
+        from django.db import connections
+
+        conn = connections[self.db]
+        if conn.in_atomic_block and conn.run_on_commit:
+            from zhengtong.core.audit.log import write_pending
+
+            write_pending(conn)
+        return super().get_queryset()
+
+
 class AuditEntry(models.Model):
     # Gap-free position in the one chain; unique so two writers can never fork it.
     seq = models.BigIntegerField("序号", unique=True)
@@ -25,6 +40,8 @@ class AuditEntry(models.Model):
     after = models.JSONField("变更后", null=True, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
+
+    objects = AuditManager()
 
     class Meta:
         ordering = ["seq"]

@@ -7,15 +7,17 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import IntegrityError, connection, transaction
 
-from zhengtong.core.audit.log import record, verify_chain
+from zhengtong.core.audit.log import record, verify_chain, write_pending
 from zhengtong.core.audit.models import GENESIS_HASH, AuditEntry
 from zhengtong.testing.audit import tamper
 
 
 @pytest.fixture
 def ten(db):
-    return [record("test.thing.changed", object_type="test.thing", object_id=str(i), after={"n": i, "名": "值"})
-            for i in range(10)]
+    entries = [record("test.thing.changed", object_type="test.thing", object_id=str(i), after={"n": i, "名": "值"})
+               for i in range(10)]
+    write_pending()  # as a commit would
+    return entries
 
 
 def test_entries_form_one_chain(ten):

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from zhengtong.core.audit.log import record
+from zhengtong.core.audit.log import record, write_pending
 from zhengtong.core.audit.models import AuditEntry
 from zhengtong.core.jobs.tasks import verify_audit_chain
 from zhengtong.core.notify.models import Message
@@ -23,6 +23,7 @@ def test_an_intact_chain_is_recorded_and_nobody_is_alerted(auditadmin):
 def test_a_broken_chain_alerts_the_audit_admins(auditadmin, sysadmin):
     first = record("test.something", actor=sysadmin)
     record("test.other", actor=sysadmin)
+    write_pending()  # as a commit would
     with tamper():
         AuditEntry.objects.filter(pk=first.pk).update(object_repr="改过了")
     outcome = verify_audit_chain.call()

@@ -1,0 +1,9 @@
+"""Django's SQLite backend with ``before_commit`` work (see ``core.db.backends``)."""
+
+from django.db.backends.sqlite3 import base
+
+from zhengtong.core.db.backends import BeforeCommitMixin
+
+
+class DatabaseWrapper(BeforeCommitMixin, base.DatabaseWrapper):
+    pass
