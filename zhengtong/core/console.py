@@ -30,6 +30,7 @@ class ConsoleItem:
     icon: str = "doc-full"
     order: int = 100
     action: str | None = None  # None: any staff member
+    any_of: tuple[str, ...] = ()  # instead of ``action``: shown to holders of any of these
 
 
 ITEMS: list[ConsoleItem] = []
@@ -50,4 +51,6 @@ def visible(item: ConsoleItem, user) -> bool:
 
     if getattr(user, "kind", "") != "staff":
         return False
+    if item.any_of:
+        return any(has_perm(user, action) for action in item.any_of)
     return item.action is None or has_perm(user, item.action)

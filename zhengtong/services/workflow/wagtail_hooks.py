@@ -6,12 +6,13 @@ from wagtail import hooks
 
 from zhengtong.core.console import ConsoleItem, register_console_item
 from zhengtong.services.workflow import console_urls
-from zhengtong.services.workflow.registry import COMPLETE, MANAGE
+from zhengtong.services.workflow.registry import APPROVE, COMPLETE, MANAGE
 
 register_console_item(ConsoleItem(menu="services", label=_("审批待办"), url_name="workflow_console:inbox",
                                   icon="tasks", order=300, action=COMPLETE))
+# Approvers of uploaded processes (who may hold only APPROVE) work from the same page.
 register_console_item(ConsoleItem(menu="services", label=_("流程管理"), url_name="workflow_console:processes",
-                                  icon="cogs", order=310, action=MANAGE))
+                                  icon="cogs", order=310, any_of=(MANAGE, APPROVE)))
 register_console_item(ConsoleItem(menu="services", label=_("流程配置"), url_name="workflow_console:configs",
                                   icon="cogs", order=320, action=MANAGE))
 

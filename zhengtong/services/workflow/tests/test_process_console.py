@@ -163,3 +163,16 @@ def test_configure_a_process_for_one_item_in_the_console(client, sysadmin, co_de
     assert not ProcessConfig.objects.exists()
     assert AuditEntry.objects.filter(action="workflow.config.deleted", actor=sysadmin).count() == 1
     assert client.get(f"/console/workflow/configs/{config.pk}/").status_code == 404
+
+
+def test_a_holder_of_only_the_approval_right_finds_the_process_page_in_the_menu(client, city):
+    from zhengtong.core.console import ITEMS, visible
+    from zhengtong.core.permissions.models import Role
+
+    Role.objects.create(code="process_approver", name="流程批准人", actions=["workflow.process.approve"],
+                        admin_group="system")
+    approver_only = P.staff("proc.approver", "流程批准人", city.dept("bigdata"), roles=["process_approver"])
+    shown = {item.url_name for item in ITEMS if visible(item, approver_only)}
+    assert "workflow_console:processes" in shown and "workflow_console:configs" not in shown
+    P.login_staff(client, approver_only)
+    assert client.get("/console/workflow/processes/").status_code == 200
