@@ -7,12 +7,22 @@ An app registers its pages in its ``wagtail_hooks.py``::
                                       icon="date", order=300, action="calendar.manage"))
 
 and its URLs with Wagtail's ``register_admin_urls`` hook. An item is shown only to users
-holding ``action`` (any scope); the view itself must still check the permission.
+holding ``action`` (any scope), or any of ``any_of``; the view itself must still check the
+permission. Views are wrapped in ``console_view``: Wagtail's admin URL wrapper turns
+``PermissionDenied`` into a redirect to the dashboard, ours answer a plain 403 inside the
+console frame instead, so a refused wall is visible (and testable) as one.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import wraps
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 MENUS: dict[str, tuple[str, str, int]] = {
     # code: (label, icon, order)
@@ -54,3 +64,22 @@ def visible(item: ConsoleItem, user) -> bool:
     if item.any_of:
         return any(has_perm(user, action) for action in item.any_of)
     return item.action is None or has_perm(user, item.action)
+
+
+def render_page(request: HttpRequest, template: str, title: str, *, icon: str = "doc-full", status: int = 200,
+                **context) -> HttpResponse:
+    return render(request, template, {"page_title": title, "header_icon": icon, **context}, status=status)
+
+
+def console_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Render a refused permission as a 403 page inside the console frame."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except PermissionDenied as exc:
+            return render_page(request, "permissions/forbidden.html", _("没有权限"), icon="warning", status=403,
+                               message=str(exc) or _("您没有访问此页面的权限"))
+
+    return wrapped

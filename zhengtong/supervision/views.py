@@ -14,9 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from zhengtong.core.console import console_view, render_page
 from zhengtong.core.org.models import Department, Region
 from zhengtong.core.permissions.checks import has_perm, require
-from zhengtong.core.permissions.console import console_view, render_page
 from zhengtong.core.timelimits.models import OPEN_STATUSES, CaseStatus
 from zhengtong.core.timelimits.registry import CASE_TYPES
 from zhengtong.supervision import actions, queries, scorecards

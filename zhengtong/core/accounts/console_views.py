@@ -19,8 +19,8 @@ from zhengtong.core.accounts.forms import RevealForm, TotpEnrollForm
 from zhengtong.core.accounts.models import CitizenProfile, User, UserKind
 from zhengtong.core.accounts.queries import citizens_for_lookup
 from zhengtong.core.accounts.totp import PENDING_KEY, enrollment, pending_key
+from zhengtong.core.console import console_view
 from zhengtong.core.permissions.checks import require
-from zhengtong.core.permissions.console import console_view
 
 PAGE_SIZE = 50
 

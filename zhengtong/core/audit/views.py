@@ -13,8 +13,8 @@ from django.views.decorators.http import require_POST
 
 from zhengtong.core.audit import queries
 from zhengtong.core.audit.actions import check_read_log, check_verify_chain
+from zhengtong.core.console import console_view, render_page
 from zhengtong.core.permissions.checks import has_perm, require
-from zhengtong.core.permissions.console import console_view, render_page
 
 PAGE_SIZE = 50
 

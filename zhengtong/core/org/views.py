@@ -10,11 +10,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
+from zhengtong.core.console import console_view, render_page
 from zhengtong.core.org import queries
 from zhengtong.core.org.actions import ImportReport, check_create_department, check_import_regions
 from zhengtong.core.org.forms import DepartmentForm, RegionImportForm
 from zhengtong.core.permissions.checks import require
-from zhengtong.core.permissions.console import console_view, render_page
 
 
 def _page(request: HttpRequest, template: str, title: str, **context) -> HttpResponse:

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from zhengtong.core.console import console_view, render_page
 from zhengtong.core.permissions import queries
 from zhengtong.core.permissions.actions import (
     GrantRefused,
@@ -18,7 +19,6 @@ from zhengtong.core.permissions.actions import (
     do_revoke_grant,
 )
 from zhengtong.core.permissions.checks import require
-from zhengtong.core.permissions.console import console_view, render_page
 from zhengtong.core.permissions.forms import GrantForm, RoleForm
 from zhengtong.core.permissions.models import Grant, Role
 

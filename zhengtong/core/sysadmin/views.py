@@ -13,9 +13,9 @@ from django.views.decorators.http import require_POST
 
 from zhengtong.core.accounts.actions import DuplicateRegistration, check_create_staff
 from zhengtong.core.accounts.models import UserKind
+from zhengtong.core.console import console_view, render_page
 from zhengtong.core.identifiers import IdentifierError
 from zhengtong.core.permissions.checks import has_perm, require
-from zhengtong.core.permissions.console import console_view, render_page
 from zhengtong.core.sysadmin import queries
 from zhengtong.core.sysadmin.actions import check_set_user_active
 from zhengtong.core.sysadmin.forms import StaffCreateForm

@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zhengtong.core.accounts.models import User
+from zhengtong.core.console import console_view, render_page
 from zhengtong.core.permissions.checks import has_perm, require
-from zhengtong.core.permissions.console import console_view, render_page
 from zhengtong.services.applications import actions, queries
 from zhengtong.services.applications.errors import ApplicationError
 from zhengtong.services.applications.forms import FormView, submission_from_post

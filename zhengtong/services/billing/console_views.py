@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from zhengtong.core.console import console_view, render_page
 from zhengtong.core.permissions.checks import has_perm, require
-from zhengtong.core.permissions.console import console_view, render_page
 from zhengtong.services.billing import queries
 from zhengtong.services.billing.actions import (
     BillingError,

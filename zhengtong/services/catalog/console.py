@@ -16,9 +16,9 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from zhengtong.core.console import console_view, render_page
 from zhengtong.core.org.models import Department
 from zhengtong.core.permissions.checks import has_perm, require, scope_q
-from zhengtong.core.permissions.console import console_view, render_page
 from zhengtong.services.catalog import actions, excel, jsonform
 from zhengtong.services.catalog.forms import (
     BundleForm,

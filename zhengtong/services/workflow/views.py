@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
+from zhengtong.core.console import console_view, render_page
 from zhengtong.core.permissions.checks import has_perm, require
-from zhengtong.core.permissions.console import console_view, render_page
 from zhengtong.services.workflow import definitions, queries, routing
 from zhengtong.services.workflow.actions import (
     WorkflowError,
