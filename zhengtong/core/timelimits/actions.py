@@ -71,7 +71,9 @@ def open_case(*, case_type: str, object_type: str, object_id: str, title: str, d
     if unit not in LimitUnit.values:
         raise CaseStateError(_("未知的时限单位：%(unit)s") % {"unit": unit})
     case = TimedCase(case_type=case_type, object_type=object_type, object_id=str(object_id), title=title[:200],
-                     department=department, region=region or department.region, handler=handler,
+                     department=department, handler=handler,
+                     # the department's region by id: no need to load the region itself
+                     region_id=region.pk if region is not None else department.region_id,
                      started_on=started_on, limit_days=limit, limit_unit=unit, statutory_days=statutory_days,
                      subject_code=subject_code, subject_name=subject_name[:200], party=party,
                      yellow_days=spec.effective_yellow_days, status=CaseStatus.NORMAL)

@@ -223,7 +223,8 @@ def _check_outcome(task: WorkTask, outcome: str, comment: str, rejections: dict)
 
 def _locked(task: WorkTask) -> tuple[ProcessInstance, WorkTask]:
     instance = ProcessInstance.objects.select_for_update(of=("self",)).select_related(
-        "application__item_version__item", "application__department").get(pk=task.instance_id)
+        "application__item_version__item", "application__department__region", "application__applicant",
+    ).get(pk=task.instance_id)
     task = WorkTask.objects.select_for_update(of=("self",)).select_related("department", "timed_case").get(pk=task.pk)
     task.instance = instance
     task.application = instance.application

@@ -66,7 +66,7 @@ def route(spec, *, application, branches: list[dict]) -> Route | None:
         branch = branches[slot]
         code = branch.get("department_code", "")
         department = (application.department if code == OWN_DEPARTMENT
-                      else Department.objects.filter(code=code).first())
+                      else Department.objects.select_related("region").filter(code=code).first())
         if department is None:
             raise RoutingError(_("流程配置中的部门 %(code)s 不存在") % {"code": branch.get("department_code")})
         label = branch.get("label") or f"{label}（{department.short_name or department.name}）"
