@@ -104,3 +104,13 @@ def browser():
     from zhengtong.testing.browser import launch_chromium
 
     yield from launch_chromium()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """A request in English (the language cookie) leaves English active in the test thread;
+    the next test starts from the default language again, whatever order tests run in."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()

@@ -92,3 +92,15 @@ def test_home_and_login_switch_to_english(client, city):
     login = client.get("/accounts/login/").content.decode()
     assert ">Account" in login and ">Password" in login and "unified social credit code" in login
     assert "账号" not in login and "用户登录" not in login
+
+
+def test_working_day_counts_take_the_english_plural():
+    from django.template import Context, Template
+    from django.utils import translation
+
+    days = Template('{% load i18n %}{% blocktranslate count n=n %}{{ n }} 个工作日{% plural %}{{ n }} 个工作日'
+                    '{% endblocktranslate %}')
+    with translation.override("en"):
+        assert [days.render(Context({"n": n})) for n in (1, 20)] == ["1 working day", "20 working days"]
+    with translation.override("zh-hans"):
+        assert days.render(Context({"n": 20})) == "20 个工作日"
