@@ -83,13 +83,27 @@ class _Pending:
     on-commit hooks only to share their fate (savepoint rollbacks drop it); calling it
     after the commit does nothing — by then ``write_pending`` has written it."""
 
-    __slots__ = ("entry", "written")
+    __slots__ = ("entry", "written_by")
 
     def __init__(self, entry: AuditEntry) -> None:
-        self.entry, self.written = entry, False
+        self.entry, self.written_by = entry, None
 
     def __call__(self) -> None:
         pass
+
+
+class _Written:
+    """Added among the hooks when entries are written before the commit (a read inside the
+    transaction): while it is there, so are the rows. A rolled-back savepoint drops it with
+    the rows it wrote, and those entries count as pending again."""
+
+    __slots__ = ()
+
+    def __call__(self) -> None:
+        pass
+
+
+_AT_COMMIT = _Written()  # entries written by the commit itself
 
 
 def record(action: str, *, actor=None, obj=None, before: Any = None, after: Any = None,
@@ -123,7 +137,9 @@ def record(action: str, *, actor=None, obj=None, before: Any = None, after: Any 
 
 
 def _pending(conn) -> list[_Pending]:
-    return [hook for _sids, hook, _robust in conn.run_on_commit if isinstance(hook, _Pending) and not hook.written]
+    hooks = [hook for _sids, hook, _robust in conn.run_on_commit]
+    live = {hook for hook in hooks if isinstance(hook, _Written)} | {_AT_COMMIT}
+    return [hook for hook in hooks if isinstance(hook, _Pending) and hook.written_by not in live]
 
 
 @before_commit
@@ -152,8 +168,12 @@ def write_pending(conn=None) -> int:
         seq += 1
     for start in range(0, len(entries), _BATCH):
         _insert(conn, entries[start:start + _BATCH])
+    written_by = _AT_COMMIT
+    if conn.in_atomic_block:  # a read before the commit: the rows live as long as this marker
+        written_by = _Written()
+        transaction.on_commit(written_by, using=conn.alias)
     for hook in pending:
-        hook.written = True
+        hook.written_by = written_by
     return len(entries)
 
 

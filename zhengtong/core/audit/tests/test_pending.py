@@ -89,3 +89,18 @@ def test_reading_the_log_inside_a_transaction_sees_what_it_recorded():
         assert second.seq == 2
         assert write_pending() == 0  # nothing is written twice
     assert verify_chain().ok
+
+
+@pytest.mark.django_db(transaction=True)
+def test_entries_written_by_a_read_in_a_rolled_back_savepoint_are_written_again():
+    with transaction.atomic():
+        record("test.outer")
+        try:
+            with transaction.atomic():
+                assert AuditEntry.objects.filter(action="test.outer").exists()  # writes it here
+                raise RuntimeError("roll back the savepoint, and the row with it")
+        except RuntimeError:
+            pass
+        record("test.later")
+    assert list(AuditEntry.objects.values_list("action", flat=True)) == ["test.outer", "test.later"]
+    assert verify_chain().ok
