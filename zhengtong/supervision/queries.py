@@ -7,8 +7,10 @@ COUNT(*) (the counts already say how many open cases there are)."""
 from __future__ import annotations
 
 import heapq
+import operator
 from dataclasses import dataclass, field
 from datetime import date
+from functools import reduce
 
 from django.core.exceptions import ValidationError
 from django.db.models import BooleanField, Case, Count, F, Q, QuerySet, Value, When
@@ -188,7 +190,8 @@ def monitor_page(user, today: date, filters: MonitorFilters, page: int = 1) -> t
         base = base.filter(statutory_over_q(today))
     if not filters.by_index:  # one query through the type's or item's index, sorted
         if filters.statutory:
-            base = base.filter(Q(status__in=[CaseStatus.PAUSED, CaseStatus.FINISHED]) | Q(due_date__lt=today))
+            base = base.filter(reduce(operator.or_, (Q(status=stored) & statutory_candidates_q(today, stored)
+                                                     for stored in STORED[filters.status])))
         rows = list(_annotated(base, today).order_by("due_date", "id")[start:wanted])
     else:
         parts = [list(_annotated(base.filter(status=stored), today)
