@@ -29,7 +29,9 @@ from __future__ import annotations
 import argparse
 import multiprocessing
 import os
+import platform
 import statistics
+import sys
 import time
 from pathlib import Path
 
@@ -205,6 +207,10 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2, help="processes in the concurrent run (0: skip)")
     args = parser.parse_args()
     db = _django.vendor()
+    options = connections["default"].settings_dict.get("OPTIONS", {})
+    # what the figures depend on beyond the code: the interpreter build and statement preparation
+    _django.report("lifecycle", db=db, python=platform.python_version(), interpreter=sys.base_prefix,
+                   prepared_statements=bool(options.get("server_side_binding") and options.get("prepare_threshold")))
     world = _world()
     _run(world, 3)  # warm-up: imports, templates, fonts, the first seal's key
     cpu, db_cpu = time.process_time(), _db_cpu_seconds()

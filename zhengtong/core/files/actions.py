@@ -132,7 +132,7 @@ def discard_on_rollback(attachment: Attachment) -> None:
     _discard(attachment)
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def do_bind_attachment(attachment: Attachment, *, object_type: str, object_id: str, actor) -> None:
     """Record which object owns the attachment."""
     before = {"object_type": attachment.object_type, "object_id": attachment.object_id}

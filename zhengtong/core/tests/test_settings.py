@@ -54,3 +54,20 @@ def test_production_starts_with_real_secrets():
     result = _boot(ZT_MODE="production", SECRET_KEY="x" * 50, ZT_MASTER_KEY="ab" * 16)
     assert result.returncode == 0, result.stderr
     assert "booted" in result.stdout
+
+
+def _database_options(**env: str) -> str:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("DB_")}
+    clean.update(env, DJANGO_SETTINGS_MODULE="zhengtong.settings", ZT_VAR_DIR="/tmp/zt-settings-test")
+    code = "from django.conf import settings; print(sorted(settings.DATABASES['default'].get('OPTIONS', {}).items()))"
+    result = subprocess.run([sys.executable, "-c", code], env=clean, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_postgresql_prepares_statements_unless_told_not_to():
+    url = "postgres://zt:zt@127.0.0.1:5432/zt"
+    assert _database_options(DATABASE_URL=url) == "[('prepare_threshold', 5), ('server_side_binding', True)]"
+    assert "('prepare_threshold', 2)" in _database_options(DATABASE_URL=url, DB_PREPARE_THRESHOLD="2")
+    assert _database_options(DATABASE_URL=url, DB_PREPARED_STATEMENTS="false") == "[]"
+    assert "server_side_binding" not in _database_options(DATABASE_URL="sqlite:////tmp/zt-settings-test/x.sqlite3")

@@ -152,6 +152,27 @@ def finish_case(case: TimedCase, *, on: date, actor=None, withdrawn: bool = Fals
     case = _locked(case)
     if not case.is_open:
         raise CaseStateError(_("该案件已办结"))
+    return _finish(case, on=on, actor=actor, withdrawn=withdrawn)
+
+
+@transaction.atomic(savepoint=False)
+def finish_open_case(case: TimedCase | int, *, actor=None, withdrawn: bool = False,
+                     today: date | None = None) -> TimedCase | None:
+    """Stop the clock if it still runs, on ``today`` (or on its first day, if that is later).
+
+    ``case``: the case, brought up to date in place (one read ``FOR UPDATE``, where an "is it
+    still open?" read and ``finish_case`` take two), or its id. Returns the finished case, or
+    None when it had already finished."""
+    if isinstance(case, TimedCase):
+        case.refresh_from_db(from_queryset=TimedCase.objects.select_for_update())
+    else:
+        case = TimedCase.objects.select_for_update().get(pk=case)
+    if not case.is_open:
+        return None
+    return _finish(case, on=max(today or timezone.localdate(), case.started_on), actor=actor, withdrawn=withdrawn)
+
+
+def _finish(case: TimedCase, *, on: date, actor, withdrawn: bool) -> TimedCase:
     if on < case.started_on:
         raise CaseStateError(_("办结日不能早于起算日"))
     before = _snapshot(case)

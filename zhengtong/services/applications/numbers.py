@@ -8,10 +8,10 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 from stdnum.iso7064 import mod_11_2
 
+from zhengtong.core.db.counters import increment
 from zhengtong.services.applications.models import NumberSequence
 
 NUMBER_LENGTH = 21
@@ -34,15 +34,9 @@ def format_number(region_code: str, on: date, sequence: int) -> str:
     return body + mod_11_2.calc_check_digit(body)
 
 
-@transaction.atomic
 def next_number(region_code: str, on: date) -> str:
-    """The next number of the region's day; the counter row is locked while incremented."""
-    key = f"{_region6(region_code)}-{on:%Y%m%d}"
-    NumberSequence.objects.get_or_create(key=key)
-    counter = NumberSequence.objects.select_for_update().get(key=key)
-    counter.value += 1
-    counter.save(update_fields=["value"])
-    return format_number(region_code, on, counter.value)
+    """The next number of the region's day; the counter row stays locked to the caller's commit."""
+    return format_number(region_code, on, increment(NumberSequence, f"{_region6(region_code)}-{on:%Y%m%d}"))
 
 
 def parse_number(text: str) -> str:

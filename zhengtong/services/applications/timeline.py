@@ -146,11 +146,11 @@ def open_clock(case: TimedCase | None) -> TimedCase | None:
     return case if case.is_open else None
 
 
-def finish_clock(case: TimedCase | None, *, actor, withdrawn: bool = False) -> None:
-    case = open_clock(case)
-    if case is not None:
-        clocks.finish_case(case, on=max(today(), case.started_on), actor=actor, withdrawn=withdrawn)
-        case.refresh_from_db()
+def finish_clock(case: TimedCase | None, *, actor, withdrawn: bool = False) -> TimedCase | None:
+    """Stop the clock if it still runs; the finished case (None if it had already finished)."""
+    if case is None:
+        return None
+    return clocks.finish_open_case(case, actor=actor, withdrawn=withdrawn, today=today())
 
 
 def running_clock(app: Application) -> TimedCase | None:

@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhengtong.core.audit.log import record
+from zhengtong.core.db.counters import increment
 from zhengtong.core.notify.actions import send
 from zhengtong.core.permissions.checks import require
 from zhengtong.core.seals.actions import SealError, revoke_as_system
@@ -76,11 +77,8 @@ def _invalid(message: str) -> BillingError:
 
 
 def next_value(key: str) -> int:
-    """Increment a row-locked counter (callers are inside a transaction)."""
-    counter, _created = Counter.objects.select_for_update().get_or_create(key=key)
-    counter.value += 1
-    counter.save(update_fields=["value"])
-    return counter.value
+    """Increment a counter; its row stays locked to the caller's commit."""
+    return increment(Counter, key)
 
 
 # --- bills -----------------------------------------------------------------------------------

@@ -29,7 +29,7 @@ from SpiffWorkflow.util.task import TaskState
 from zhengtong.core.audit.log import record
 from zhengtong.core.notify.actions import send
 from zhengtong.core.permissions.checks import require
-from zhengtong.core.timelimits.actions import finish_case, open_case
+from zhengtong.core.timelimits.actions import finish_open_case, open_case
 from zhengtong.services.workflow import definitions, queries, routing
 from zhengtong.services.workflow.models import (
     InstanceStatus,
@@ -103,26 +103,38 @@ def _notify_assignees(task: WorkTask, actor) -> None:
          channels=("inbox",), link=reverse("workflow_console:task", args=[task.pk]), obj=task, actor=actor)
 
 
-def _advance(instance: ProcessInstance, workflow: BpmnWorkflow, actor) -> None:
-    """Run the engine and project every new ready user task; skip unconfigured slots."""
+def _advance(instance: ProcessInstance, workflow: BpmnWorkflow, actor, *, ready_before: set[str] | None = None) -> None:
+    """Run the engine and project every new ready user task; skip unconfigured slots.
+
+    ``ready_before``: ids of the tasks ready when the step began (None for a new instance).
+    Those are projected already — a task is projected in the transaction that makes it ready —
+    so the projected ids are read only when a task not ready before turns up, and the branch
+    configuration only when such a task has a slot."""
     app = instance.application
-    branches = routing.branches_for(instance.process_key, app.item_version.item.code)
-    known = set(WorkTask.objects.filter(instance=instance).values_list("spiff_id", flat=True))
+    branches: list[dict] | None = None
+    known: set[str] | None = set() if ready_before is None else None
     progressed = True
     while progressed:
         progressed = False
         workflow.do_engine_steps()
         for spiff_task in _ready(workflow):
-            if str(spiff_task.id) in known:
+            spiff_id = str(spiff_task.id)
+            if ready_before and spiff_id in ready_before:
                 continue
-            rt = routing.route(spiff_task.task_spec, application=app, branches=branches)
+            if known is None:
+                known = set(WorkTask.objects.filter(instance=instance).values_list("spiff_id", flat=True))
+            if spiff_id in known:
+                continue
+            if branches is None and routing.uses_slot(spiff_task.task_spec):
+                branches = routing.branches_for(instance.process_key, app.item_version.item.code)
+            rt = routing.route(spiff_task.task_spec, application=app, branches=branches or [])
             if rt is None:  # a slot with no configured department: nothing to do there
                 spiff_task.data[f"outcome_{spiff_task.task_spec.name}"] = SKIPPED
                 spiff_task.run()
                 progressed = True
                 break
             _open_task(instance, spiff_task, rt, actor)
-            known.add(str(spiff_task.id))
+            known.add(spiff_id)
 
 
 def _save(instance: ProcessInstance, workflow: BpmnWorkflow, fields: list[str] | None = None) -> None:
@@ -167,11 +179,11 @@ def start_process(application, *, actor) -> ProcessInstance:
 def _close_open_tasks(instance: ProcessInstance, actor) -> list[str]:
     closed = []
     today = timezone.localdate()
-    for task in instance.tasks.filter(status=TaskStatus.OPEN).select_related("timed_case"):
+    for task in instance.tasks.filter(status=TaskStatus.OPEN):
         task.status = TaskStatus.CANCELLED
         task.save(update_fields=["status"])
-        if task.timed_case and task.timed_case.is_open:
-            finish_case(task.timed_case, on=max(today, task.timed_case.started_on), actor=actor)
+        if task.timed_case_id:
+            finish_open_case(task.timed_case_id, actor=actor, today=today)
         closed.append(task.label)
     return closed
 
@@ -225,7 +237,7 @@ def _locked(task: WorkTask) -> tuple[ProcessInstance, WorkTask]:
     instance = ProcessInstance.objects.select_for_update(of=("self",)).select_related(
         "application__item_version__item", "application__department__region", "application__applicant",
     ).get(pk=task.instance_id)
-    task = WorkTask.objects.select_for_update(of=("self",)).select_related("department", "timed_case").get(pk=task.pk)
+    task = WorkTask.objects.select_for_update(of=("self",)).select_related("department").get(pk=task.pk)
     task.instance = instance
     task.application = instance.application
     if task.status != TaskStatus.OPEN or instance.status != InstanceStatus.RUNNING:
@@ -253,6 +265,7 @@ def complete_task(task: WorkTask, *, actor, outcome: str, comment: str = "") -> 
         raise _conflict(_("该任务已由 %(name)s 认领") % {"name": task.assignee.display_name})
     workflow = definitions.restore(instance.state, allow_scripts=instance.allow_scripts)
     spiff_task = _spiff_task(workflow, task)
+    ready_before = {str(t.id) for t in _ready(workflow)}
     rejections = dict(spiff_task.data.get("rejections") or {})
     _check_outcome(task, outcome, comment, rejections)
     spiff_task.data[f"outcome_{task.spec_name}"] = outcome
@@ -264,7 +277,7 @@ def complete_task(task: WorkTask, *, actor, outcome: str, comment: str = "") -> 
     spiff_task.run()
     _finish_task(task, actor, outcome, comment)
     try:
-        _advance(instance, workflow, actor)
+        _advance(instance, workflow, actor, ready_before=ready_before)
     except (routing.RoutingError, SpiffWorkflowException) as exc:
         raise WorkflowError(_("审批流程无法继续：%(error)s") % {"error": exc}) from None
     fields: list[str] = []
@@ -282,8 +295,8 @@ def _finish_task(task: WorkTask, actor, outcome: str, comment: str) -> None:
     task.completed_by, task.completed_at = actor, timezone.now()
     task.assignee = task.assignee or actor
     task.save(update_fields=["status", "outcome", "comment", "completed_by", "completed_at", "assignee"])
-    if task.timed_case and task.timed_case.is_open:
-        finish_case(task.timed_case, on=max(timezone.localdate(), task.timed_case.started_on), actor=actor)
+    if task.timed_case_id:
+        finish_open_case(task.timed_case_id, actor=actor)
     record("workflow.task.completed", actor=actor, obj=task, before={"status": TaskStatus.OPEN},
            after={"status": task.status, "outcome": outcome, "comment": comment[:500],
                   "application": task.application.number})
@@ -338,7 +351,7 @@ def _refresh_one(pk: int) -> int:
     workflow = definitions.restore(instance.state, allow_scripts=instance.allow_scripts)
     before = {str(t.id) for t in _ready(workflow)}
     workflow.refresh_waiting_tasks()
-    _advance(instance, workflow, None)
+    _advance(instance, workflow, None, ready_before=before)
     if {str(t.id) for t in _ready(workflow)} == before and not workflow.is_completed():
         return 0
     fields = []

@@ -52,6 +52,11 @@ def _int(value, default: int) -> int:
         return default
 
 
+def uses_slot(spec) -> bool:
+    """Does a task of ``spec`` take its department from the configuration's branches?"""
+    return "slot" in _properties(spec)
+
+
 def route(spec, *, application, branches: list[dict]) -> Route | None:
     """The route of a ready task of ``spec``; None when its slot has no configured branch."""
     props = _properties(spec)

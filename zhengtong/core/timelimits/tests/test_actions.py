@@ -4,12 +4,15 @@ from datetime import date
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from zhengtong.core.audit.models import AuditEntry
 from zhengtong.core.timelimits.actions import (
     CaseStateError,
     extend_case,
     finish_case,
+    finish_open_case,
     open_case,
     pause_case,
     resume_case,
@@ -112,6 +115,20 @@ def test_finishing_after_the_due_date_is_late(db, city):
     assert not on_time.finished_late
     with pytest.raises(CaseStateError):
         finish_case(case, on=D("2025-04-02"))
+
+
+def test_finishing_an_open_case_reads_it_once_and_leaves_a_finished_one(db, city):
+    stale = _open(city, "2025-03-03")
+    TimedCase.objects.filter(pk=stale.pk).update(limit_days=2)  # changed since ``stale`` was read
+    with CaptureQueriesContext(connection) as queries:
+        finished = finish_open_case(stale, today=D("2025-03-04"))
+    reads = [q["sql"] for q in queries if q["sql"].startswith("SELECT") and '"timelimits_timedcase"' in q["sql"]]
+    assert len(reads) == 1 and ("FOR UPDATE" in reads[0] or not connection.features.has_select_for_update)
+    assert finished is stale and stale.limit_days == 2 and stale.finished_on == D("2025-03-04")
+    assert finish_open_case(stale.pk, today=D("2025-03-10")) is None  # already finished: left alone
+    assert TimedCase.objects.get(pk=stale.pk).finished_on == D("2025-03-04")
+    early = _open(city, "2025-03-10")
+    assert finish_open_case(early.pk, today=D("2025-03-05")).finished_on == D("2025-03-10")  # not before its start
 
 
 def test_finishing_a_paused_case_closes_the_pause(db, city):
