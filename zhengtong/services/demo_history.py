@@ -525,7 +525,7 @@ def _timed_case(ctx: Ctx, p: Plan, c: Clock) -> TimedCase:
         limit_days=c.limit, statutory_days=c.statutory, statutory_due_date=result.statutory_due_date,
         subject_code=item.code, subject_name=v.name[:200], party=p.applicant, paused_days=result.paused_days,
         due_date=result.due_date, due_provisional=result.provisional, yellow_days=yellow_days_for(c.kind),
-        yellow_from=result.yellow_from, paused_since=open_pause, finished_on=c.finished,
+        yellow_from=result.yellow_from, paused_since=open_pause, pause_count=len(c.pauses), finished_on=c.finished,
         finished_late=bool(c.finished and c.finished > result.due_date), status=status,
         created_at=min(stamp, ctx.now), updated_at=min(stamp, ctx.now))
     return c.row

@@ -31,7 +31,8 @@ def record_outcome(case: TimedCase) -> CaseOutcome:
         "finished_on": finished_on, "month": finished_on.replace(day=1), "late": case.finished_late,
         "statutory_late": statutory_late, "working_days_used": working_days_used(case, finished_on),
         "limit_days": case.limit_days + case.extended_days,
-        "supplemented": case.pauses.filter(reason__contains="补正").exists()}
+        # a clock never stopped was never waiting for a supplement: no need to read its pauses
+        "supplemented": bool(case.pause_count) and case.pauses.filter(reason__contains="补正").exists()}
     # one upsert, no savepoint: this runs inside every finishing transaction
     outcome = CaseOutcome(case_id=case.pk, **figures)
     CaseOutcome.objects.bulk_create([outcome], update_conflicts=True, unique_fields=["case"],
@@ -43,14 +44,12 @@ def invite_rating(case: TimedCase) -> RatingInvitation | None:
     party = case.party
     if party is None or getattr(party, "kind", "") == "staff":
         return None
-    # the finishing transaction holds the case's row lock: no other writer can invite for it
-    invitation = RatingInvitation.objects.filter(case=case).first()
-    created = invitation is None
-    if created:
-        invitation = RatingInvitation.objects.create(case=case, party=party)
-        notify.send(party, subject=_("请对“%(title)s”的办理进行评价") % {"title": case.title},
-                    body=_("您的事项“%(title)s”已办结，欢迎对本次服务作出评价（好差评）。") % {"title": case.title},
-                    channels=("inbox",), link=reverse("supervision:rate", args=[case.pk]), obj=case)
+    # A case finishes once (``finish_case`` refuses a finished one, under the case's row lock),
+    # so it is invited once: no read first; the one-to-one key would refuse a second.
+    invitation = RatingInvitation.objects.create(case=case, party=party)
+    notify.send(party, subject=_("请对“%(title)s”的办理进行评价") % {"title": case.title},
+                body=_("您的事项“%(title)s”已办结，欢迎对本次服务作出评价（好差评）。") % {"title": case.title},
+                channels=("inbox",), link=reverse("supervision:rate", args=[case.pk]), obj=case)
     return invitation
 
 

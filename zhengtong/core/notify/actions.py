@@ -37,11 +37,12 @@ class Undeliverable(Exception):
     """The recipient has no address for this channel: retrying cannot help."""
 
 
-def _as_list(recipients: Any) -> list:
-    if hasattr(recipients, "_meta"):
+def _recipient_ids(recipients: Any) -> list[int]:
+    """A user, users or user ids → their ids, each once, in the given order."""
+    if hasattr(recipients, "_meta") or isinstance(recipients, int):
         recipients = [recipients]
-    unique = {user.pk: user for user in recipients if user is not None}
-    return list(unique.values())
+    ids = (getattr(user, "pk", user) for user in recipients if user is not None)
+    return list(dict.fromkeys(ids))
 
 
 def _fill(template: str, subject: str, body: str, context: dict[str, Any] | None) -> tuple[str, str]:
@@ -55,17 +56,18 @@ def _fill(template: str, subject: str, body: str, context: dict[str, Any] | None
 def send(recipients: Any, *, subject: str = "", body: str = "", channels: Sequence[str] = (Channel.INBOX,),
          link: str = "", template: str = "", obj: Any = None, context: dict[str, Any] | None = None,
          actor: Any = None) -> list[Message]:
-    """Record a message for every recipient and channel; e-mail and SMS go out after commit."""
+    """Record a message for every recipient (a user, users or user ids) and channel; e-mail and
+    SMS go out after commit."""
     subject, body = _fill(template, subject, body, context)
     if not subject or not body:
         raise ValueError("a message needs a subject and a body (or a registered template)")
     for channel in channels:
         Channel(channel)  # an unknown channel is a programming error: fail loudly
-    users = _as_list(recipients)
+    users = _recipient_ids(recipients)
     now = timezone.now()
     related = {"object_type": obj._meta.label_lower, "object_id": str(obj.pk)} if obj is not None else {}
     messages = [
-        Message(recipient=user, channel=channel, subject=subject[:200], body=body, link=link, template=template,
+        Message(recipient_id=user, channel=channel, subject=subject[:200], body=body, link=link, template=template,
                 status=Status.SENT if channel == Channel.INBOX else Status.QUEUED,
                 sent_at=now if channel == Channel.INBOX else None, **related)
         for user in users for channel in channels

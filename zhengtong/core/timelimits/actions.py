@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhengtong.core.audit.log import record
+from zhengtong.core.db.compiled import CompiledQuery
 from zhengtong.core.permissions.checks import require
 from zhengtong.core.timelimits import deadlines
 from zhengtong.core.timelimits.models import (
@@ -32,8 +33,22 @@ class CaseStateError(ValueError):
     """The case is not in a state that allows the change; the message is for the user."""
 
 
+_LOCK_CASE = CompiledQuery(lambda pk: TimedCase.objects.select_for_update().filter(pk=pk))
+
+
 def _locked(case: TimedCase) -> TimedCase:
-    return TimedCase.objects.select_for_update().get(pk=case.pk)
+    return _LOCK_CASE.get(case.pk)
+
+
+def _update_from(case: TimedCase, fresh: TimedCase) -> None:
+    """``refresh_from_db`` from a row already read: every field, and a related object
+    cached on ``case`` is dropped when the key it was read by changed."""
+    for field in TimedCase._meta.concrete_fields:
+        value = getattr(fresh, field.attname)
+        if field.is_relation and field.is_cached(case) and getattr(case, field.attname) != value:
+            field.delete_cached_value(case)
+        setattr(case, field.attname, value)
+    case._state.db = fresh._state.db
 
 
 def _snapshot(case: TimedCase) -> dict:
@@ -96,7 +111,8 @@ def pause_case(case: TimedCase, *, on: date, reason: str, actor=None) -> CasePau
     pause = CasePause.objects.create(case=case, reason=reason[:200], started_on=on, created_by=actor)
     before = _snapshot(case)
     case.status, case.paused_since = CaseStatus.PAUSED, on
-    case.save(update_fields=["status", "paused_since", "updated_at"])
+    case.pause_count += 1
+    case.save(update_fields=["status", "paused_since", "pause_count", "updated_at"])
     record("timelimits.case.paused", actor=actor, obj=case, before=before,
            after={"status": case.status, "paused_since": on, "reason": reason[:200]})
     return pause
@@ -164,9 +180,9 @@ def finish_open_case(case: TimedCase | int, *, actor=None, withdrawn: bool = Fal
     still open?" read and ``finish_case`` take two), or its id. Returns the finished case, or
     None when it had already finished."""
     if isinstance(case, TimedCase):
-        case.refresh_from_db(from_queryset=TimedCase.objects.select_for_update())
+        _update_from(case, _LOCK_CASE.get(case.pk))
     else:
-        case = TimedCase.objects.select_for_update().get(pk=case)
+        case = _LOCK_CASE.get(case)
     if not case.is_open:
         return None
     return _finish(case, on=max(today or timezone.localdate(), case.started_on), actor=actor, withdrawn=withdrawn)

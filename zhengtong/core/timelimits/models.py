@@ -76,6 +76,8 @@ class TimedCase(models.Model):
     yellow_days = models.PositiveSmallIntegerField("预警阈值")
     yellow_from = models.DateField("预警起始日")
     paused_since = models.DateField("暂停起始日", null=True, blank=True)
+    # How often the clock was stopped: a finishing case with none skips reading its pauses.
+    pause_count = models.PositiveIntegerField("暂停次数", default=0)
     finished_on = models.DateField("办结日", null=True, blank=True)
     finished_late = models.BooleanField("超期办结", default=False)
     status = models.CharField("状态", max_length=10, choices=CaseStatus.choices, default=CaseStatus.NORMAL)

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhengtong.core.audit.log import record
+from zhengtong.core.db.compiled import CompiledQuery
 from zhengtong.core.permissions.checks import require
 from zhengtong.core.timelimits import actions as clocks
 from zhengtong.services.applications import timeline as tl
@@ -47,9 +48,13 @@ DECIDABLE = (Status.ACCEPTED, Status.REVIEWING)
 _FIXED = ("item_version", "department", "applicant", "bundle_application")
 
 
+_WITH_CLOCKS = CompiledQuery(lambda pk: Application.objects.select_related(
+    "acceptance_case", "processing_case").filter(pk=pk))
+
+
 def _reload(app: Application) -> Application:
     """The application as the database has it now, with its clocks."""
-    fresh = Application.objects.select_related("acceptance_case", "processing_case").get(pk=app.pk)
+    fresh = _WITH_CLOCKS.get(app.pk)
     for name in _FIXED:
         field = Application._meta.get_field(name)
         if field.is_cached(app) and getattr(app, field.attname) == getattr(fresh, field.attname):

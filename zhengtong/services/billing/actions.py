@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhengtong.core.audit.log import record
+from zhengtong.core.db.compiled import CompiledQuery
 from zhengtong.core.db.counters import increment
 from zhengtong.core.notify.actions import send
 from zhengtong.core.permissions.checks import require
@@ -271,10 +272,13 @@ def _mark_paid(bill: Bill, now) -> None:
 # --- licences ---------------------------------------------------------------------------------
 
 
+_LICENCE_OF = CompiledQuery(lambda application_id: License.objects.filter(application=application_id).order_by("pk")[:1])
+
+
 @transaction.atomic
 def issue_licence(application: Application, *, actor, valid_until: date | None = None) -> License:
     """Render, store, seal and record the e-licence of a granted case. Idempotent."""
-    existing = License.objects.filter(application=application).first()
+    existing = _LICENCE_OF.first(application.pk)
     if existing is not None:
         return existing
     if application.status != Status.GRANTED:

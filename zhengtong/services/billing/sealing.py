@@ -20,6 +20,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 
 from zhengtong.core.audit.log import record
+from zhengtong.core.db.compiled import CompiledQuery
 from zhengtong.core.org.models import Department
 from zhengtong.core.permissions.checks import has_perm
 from zhengtong.core.seals import actions as seal_actions
@@ -42,9 +43,13 @@ def _create_system_seal(department: Department) -> Seal:
     return seal
 
 
+_ACTIVE_SEAL = CompiledQuery(lambda department_id: Seal.objects.filter(department=department_id, active=True)
+                             .order_by("pk")[:1])
+
+
 def ensure_seal(department: Department) -> Seal:
     """The department's active seal, made now (system actor) if it has none."""
-    seal = Seal.objects.filter(department=department, active=True).first()
+    seal = _ACTIVE_SEAL.first(department.pk)
     if seal is not None:
         return seal
     if not department.is_active:

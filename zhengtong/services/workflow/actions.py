@@ -27,6 +27,7 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
 
 from zhengtong.core.audit.log import record
+from zhengtong.core.db.compiled import CompiledQuery
 from zhengtong.core.notify.actions import send
 from zhengtong.core.permissions.checks import require
 from zhengtong.core.timelimits.actions import finish_open_case, open_case
@@ -93,7 +94,7 @@ def _open_task(instance: ProcessInstance, spiff_task, rt: routing.Route, actor) 
 def _notify_assignees(task: WorkTask, actor) -> None:
     """A new task reaches the inbox of everyone who may take it; e-mail and SMS are kept for
     the warnings (yellow / red) so that a department's approvers are not messaged per task."""
-    users = queries.eligible_users(task.department, task.role_code)
+    users = queries.eligible_user_ids(task.department, task.role_code)
     if not users:
         return
     app = task.application
@@ -233,11 +234,17 @@ def _check_outcome(task: WorkTask, outcome: str, comment: str, rejections: dict)
         raise WorkflowError(_("审查环节有不同意意见，只能作出不予许可决定或退回重审"))
 
 
+# Every step's two locked reads, compiled once (``core.db.compiled``).
+_LOCK_INSTANCE = CompiledQuery(lambda pk: ProcessInstance.objects.select_for_update(of=("self",)).select_related(
+    "application__item_version__item", "application__department__region", "application__applicant",
+).filter(pk=pk))
+_LOCK_TASK = CompiledQuery(lambda pk: WorkTask.objects.select_for_update(of=("self",)).select_related(
+    "department").filter(pk=pk))
+
+
 def _locked(task: WorkTask) -> tuple[ProcessInstance, WorkTask]:
-    instance = ProcessInstance.objects.select_for_update(of=("self",)).select_related(
-        "application__item_version__item", "application__department__region", "application__applicant",
-    ).get(pk=task.instance_id)
-    task = WorkTask.objects.select_for_update(of=("self",)).select_related("department").get(pk=task.pk)
+    instance = _LOCK_INSTANCE.get(task.instance_id)
+    task = _LOCK_TASK.get(task.pk)
     task.instance = instance
     task.application = instance.application
     if task.status != TaskStatus.OPEN or instance.status != InstanceStatus.RUNNING:

@@ -45,14 +45,15 @@ def require_eligible(user, task: WorkTask) -> None:
                                % {"task": task.label, "dept": task.department.name, "role": task.role_code})
 
 
-def eligible_users(department, role_code: str) -> list:
-    """Active staff holding ``role_code`` with a grant that covers ``department``."""
+def eligible_user_ids(department, role_code: str) -> list[int]:
+    """Ids of the active staff holding ``role_code`` with a grant that covers ``department``
+    (ids, not users: every new task notifies them, and nothing else of theirs is needed)."""
     grants = (Grant.objects.active().filter(role__code=role_code, user__is_active=True)
               .filter(Q(scope=Scope.CITY) | Q(scope=Scope.DEPARTMENT, department=department)
                       | Q(scope=Scope.SUBTREE, department__path__in=_ancestor_paths(department.path))
                       | Q(scope=Scope.REGION, region__path__in=_ancestor_paths(department.region.path)))
-              .select_related("user", "role"))
-    return list({g.user.pk: g.user for g in grants if COMPLETE in g.role.actions}.values())
+              .values_list("user_id", "role__actions"))
+    return sorted({user_id for user_id, actions in grants if COMPLETE in actions})
 
 
 def _ancestor_paths(path: str) -> list[str]:

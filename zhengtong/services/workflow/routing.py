@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from zhengtong.core.db.compiled import CompiledQuery
 from zhengtong.core.org.models import Department
 from zhengtong.services.workflow.models import ProcessConfig
 
@@ -57,6 +58,9 @@ def uses_slot(spec) -> bool:
     return "slot" in _properties(spec)
 
 
+_BY_CODE = CompiledQuery(lambda code: Department.objects.select_related("region").filter(code=code).order_by("pk")[:1])
+
+
 def route(spec, *, application, branches: list[dict]) -> Route | None:
     """The route of a ready task of ``spec``; None when its slot has no configured branch."""
     props = _properties(spec)
@@ -70,8 +74,7 @@ def route(spec, *, application, branches: list[dict]) -> Route | None:
             return None
         branch = branches[slot]
         code = branch.get("department_code", "")
-        department = (application.department if code == OWN_DEPARTMENT
-                      else Department.objects.select_related("region").filter(code=code).first())
+        department = application.department if code == OWN_DEPARTMENT else _BY_CODE.first(str(code))
         if department is None:
             raise RoutingError(_("流程配置中的部门 %(code)s 不存在") % {"code": branch.get("department_code")})
         label = branch.get("label") or f"{label}（{department.short_name or department.name}）"

@@ -139,6 +139,38 @@ def test_finishing_a_paused_case_closes_the_pause(db, city):
     assert case.pauses.get().ended_on == D("2025-04-03")
 
 
+def test_each_pause_is_counted_and_outcomes_read_pauses_only_when_there_were_any(db, city):
+    from zhengtong.supervision.models import CaseOutcome
+
+    never = _open(city)
+    with CaptureQueriesContext(connection) as queries:
+        finish_case(never, on=D("2025-03-05"))
+    assert not [q for q in queries if '"timelimits_casepause"' in q["sql"]]
+    assert CaseOutcome.objects.get(case=never).supplemented is False
+    twice = _open(city)
+    pause_case(twice, on=D("2025-03-04"), reason="补正材料")
+    resume_case(twice, on=D("2025-03-05"), today=D("2025-03-05"))
+    pause_case(twice, on=D("2025-03-06"), reason="等待鉴定")
+    twice = finish_case(twice, on=D("2025-03-07"))
+    assert twice.pause_count == 2 and TimedCase.objects.get(pk=twice.pk).pause_count == 2
+    assert CaseOutcome.objects.get(case=twice).supplemented is True
+
+
+def test_the_migration_counts_the_pauses_cases_already_have(db, city):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("zhengtong.core.timelimits.migrations.0005_pause_count")
+    paused, plain = _open(city), _open(city)
+    CasePause.objects.bulk_create([CasePause(case=paused, reason="补正", started_on=D("2025-03-04"),
+                                             ended_on=D("2025-03-05")),
+                                   CasePause(case=paused, reason="鉴定", started_on=D("2025-03-06"))])
+    migration.count_pauses(apps, None)
+    assert dict(TimedCase.objects.filter(pk__in=[paused.pk, plain.pk]).values_list("pk", "pause_count")) == {
+        paused.pk: 2, plain.pk: 0}
+
+
 def test_it_rejects_a_negative_limit(db, city):
     with pytest.raises(CaseStateError):
         _open(city, limit_days=-1)
