@@ -225,3 +225,22 @@ def test_cancel_closes_open_tasks_and_their_clocks(app_factory, approver, parall
 
 def test_cancel_without_a_process_is_a_no_op(app_factory, approver):
     assert cancel_process(app_factory("simple"), actor=approver) is None
+
+
+def test_a_step_locks_the_application_before_the_process_and_the_clocks(app_factory, approver):
+    """The order every application action takes (withdrawal, special steps, supplements), so a
+    step and such an action on the same case wait for each other instead of deadlocking."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    app = app_factory("simple")
+    start_process(app, actor=approver)
+    with CaptureQueriesContext(connection) as queries:
+        complete_task(only(app), actor=approver, outcome="approve", comment="同意")
+    locks = [q["sql"] for q in queries if "FOR UPDATE" in q["sql"]]
+    if not connection.features.has_select_for_update:  # SQLite: one writer at a time anyway
+        assert not locks
+        return
+    tables = [sql.split(" FROM ", 1)[1].split()[0].strip('"') for sql in locks]
+    assert tables[:3] == ["applications_application", "workflow_processinstance", "workflow_worktask"]
+    assert "timelimits_timedcase" in tables[3:]
