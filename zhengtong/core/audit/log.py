@@ -29,6 +29,7 @@ from django.utils import timezone
 from zhengtong.core.audit.context import current
 from zhengtong.core.audit.models import GENESIS_HASH, AuditEntry
 from zhengtong.core.db.backends import before_commit
+from zhengtong.core.db.inserts import insert
 from zhengtong.lib.gm import sm3_hex
 
 _PG_LOCK_KEY = 0x5A54_4155  # "ZTAU"
@@ -166,8 +167,7 @@ def write_pending(conn=None) -> int:
         entry.hash = prev = chain_hash(prev, {name: getattr(entry, name) for name in CHAIN_FIELDS})
         entries.append(entry)
         seq += 1
-    for start in range(0, len(entries), _BATCH):
-        _insert(conn, entries[start:start + _BATCH])
+    insert(entries, using=conn.alias)  # one multi-row INSERT (core.db.inserts)
     written_by = _AT_COMMIT
     if conn.in_atomic_block:  # a read before the commit: the rows live as long as this marker
         written_by = _Written()
@@ -175,33 +175,6 @@ def write_pending(conn=None) -> int:
     for hook in pending:
         hook.written_by = written_by
     return len(entries)
-
-
-_BATCH = 500  # rows per INSERT (SQLite allows 32,766 parameters; an entry has 14)
-_INSERT_SQL: dict[str, tuple[str, str, str, list]] = {}
-
-
-def _insert(conn, entries: list[AuditEntry]) -> None:
-    """One multi-row INSERT … RETURNING with the statement's parts built once per backend (the
-    ORM would compile it on every write; this is the platform's most frequent write)."""
-    vendor = conn.vendor
-    if vendor not in _INSERT_SQL:
-        meta = AuditEntry._meta
-        fields = [f for f in meta.concrete_fields if not f.primary_key]
-        quote = conn.ops.quote_name
-        _INSERT_SQL[vendor] = (
-            f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) VALUES ",
-            f"({', '.join(['%s'] * len(fields))})",
-            f" RETURNING {quote(meta.pk.column)}, {quote('seq')}", fields)
-    head, row, tail, fields = _INSERT_SQL[vendor]
-    params = [f.get_db_prep_save(getattr(entry, f.attname), conn) for entry in entries for f in fields]
-    with conn.cursor() as cursor:
-        cursor.execute(head + ", ".join([row] * len(entries)) + tail, params)
-        ids = dict((seq, pk) for pk, seq in cursor.fetchall())  # RETURNING's row order is not promised
-    for entry in entries:
-        entry.pk = ids[entry.seq]
-        entry._state.adding = False
-        entry._state.db = conn.alias
 
 
 def record_read(action: str, *, actor, obj, fields: Iterable[str], reason: str = "") -> AuditEntry:

@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhengtong.core.audit.log import record
+from zhengtong.core.db.inserts import insert
 from zhengtong.core.notify.message_templates import TEMPLATES, render
 from zhengtong.core.notify.models import Channel, Message, Status
 from zhengtong.core.notify.sms import get_backend
@@ -85,7 +86,7 @@ def send(recipients: Any, *, subject: str = "", body: str = "", channels: Sequen
 def _insert(messages: list[Message]) -> list[Message]:
     """One INSERT for all; both backends return the new ids (PostgreSQL, SQLite ≥ 3.35)."""
     if connection.features.can_return_rows_from_bulk_insert:
-        return Message.objects.bulk_create(messages)
+        return insert(messages)
     for message in messages:
         message.save(force_insert=True)
     return messages

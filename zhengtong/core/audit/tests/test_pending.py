@@ -69,10 +69,10 @@ def test_a_failing_write_rolls_the_whole_transaction_back(monkeypatch):
     from zhengtong.core.audit.context import current
     from zhengtong.core.org.models import Region
 
-    def broken(conn, entries):
+    def broken(entries, using=None):
         raise log.AuditEntry.DoesNotExist("disk full")  # any error from the write
 
-    monkeypatch.setattr(log, "_insert", broken)
+    monkeypatch.setattr(log, "insert", broken)
     with pytest.raises(log.AuditEntry.DoesNotExist), transaction.atomic():
         Region.objects.create(code="369901", name="测试县", level="county")
         record("test.region.created")
