@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from zhengtong.core.audit.log import record
 from zhengtong.core.db.compiled import CompiledQuery
+from zhengtong.core.db.inserts import insert
 from zhengtong.core.permissions.checks import require
 from zhengtong.core.timelimits import deadlines
 from zhengtong.core.timelimits.models import (
@@ -93,7 +94,7 @@ def open_case(*, case_type: str, object_type: str, object_id: str, title: str, d
                      subject_code=subject_code, subject_name=subject_name[:200], party=party,
                      yellow_days=spec.effective_yellow_days, status=CaseStatus.NORMAL)
     _apply_deadline(case, today or timezone.localdate(), [])
-    case.save(force_insert=True)
+    insert([case])
     record("timelimits.case.opened", actor=actor, obj=case,
            after={"case_type": case_type, "object": f"{object_type}:{object_id}", "started_on": started_on,
                   "limit": limit, "unit": unit, "due_date": case.due_date, "provisional": case.due_provisional})

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhengtong.core.audit.log import record
+from zhengtong.core.db.inserts import insert
 from zhengtong.core.notify.actions import send  # noqa: F401  (used by actions too)
 from zhengtong.core.permissions.checks import holders
 from zhengtong.core.timelimits import actions as clocks
@@ -77,9 +78,10 @@ def issue_licence(app: Application, *, actor) -> Any:
 
 def event(app: Application, action: str, *, actor, before: str = "", note: str = "",
           public: bool = True) -> ApplicationEvent:
-    return ApplicationEvent.objects.create(application=app, actor=actor if getattr(actor, "pk", None) else None,
-                                           action=action[:60], from_status=before, to_status=app.status,
-                                           note=note, public=public)
+    [row] = insert([ApplicationEvent(application=app, actor=actor if getattr(actor, "pk", None) else None,
+                                     action=action[:60], from_status=before, to_status=app.status,
+                                     note=note, public=public)])
+    return row
 
 
 def audit(code: str, app: Application, *, actor, before: str, **after: Any) -> None:

@@ -28,6 +28,7 @@ from SpiffWorkflow.util.task import TaskState
 
 from zhengtong.core.audit.log import record
 from zhengtong.core.db.compiled import CompiledQuery
+from zhengtong.core.db.inserts import insert
 from zhengtong.core.notify.actions import send
 from zhengtong.core.permissions.checks import require
 from zhengtong.core.timelimits.actions import finish_open_case, open_case
@@ -70,9 +71,9 @@ def _open_task(instance: ProcessInstance, spiff_task, rt: routing.Route, actor) 
     app = instance.application
     version = app.item_version
     today = timezone.localdate()
-    task = WorkTask.objects.create(instance=instance, application=app, spiff_id=str(spiff_task.id),
-                                   spec_name=spiff_task.task_spec.name, label=rt.label, decision=rt.decision,
-                                   department=rt.department, role_code=rt.role_code, due_date=today)
+    [task] = insert([WorkTask(instance=instance, application=app, spiff_id=str(spiff_task.id),
+                              spec_name=spiff_task.task_spec.name, label=rt.label, decision=rt.decision,
+                              department=rt.department, role_code=rt.role_code, due_date=today)])
     case = open_case(case_type=CASE_TYPE, object_type="workflow.worktask", object_id=str(task.pk),
                      title=f"{app.number} {rt.label}", department=rt.department, started_on=today,
                      limit_days=rt.limit_days, actor=actor, subject_code=version.item.code,
@@ -147,8 +148,8 @@ def _save(instance: ProcessInstance, workflow: BpmnWorkflow, fields: list[str] |
 def _event(app, actor, action: str, note: str = "", public: bool = True) -> None:
     from zhengtong.services.applications.models import ApplicationEvent
 
-    ApplicationEvent.objects.create(application=app, actor=actor, action=action[:60], from_status=app.status,
-                                    to_status=app.status, note=note, public=public)
+    insert([ApplicationEvent(application=app, actor=actor, action=action[:60], from_status=app.status,
+                             to_status=app.status, note=note, public=public)])
 
 
 # --- start and cancel ---------------------------------------------------------------------
