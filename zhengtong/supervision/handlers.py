@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from zhengtong.core.calendar import days
+from zhengtong.core.db.inserts import insert
 from zhengtong.core.notify import actions as notify
 from zhengtong.core.timelimits.models import LimitUnit, TimedCase
 from zhengtong.supervision.models import CaseOutcome, RatingInvitation
@@ -33,10 +34,9 @@ def record_outcome(case: TimedCase) -> CaseOutcome:
         "limit_days": case.limit_days + case.extended_days,
         # a clock never stopped was never waiting for a supplement: no need to read its pauses
         "supplemented": bool(case.pause_count) and case.pauses.filter(reason__contains="补正").exists()}
-    # one upsert, no savepoint: this runs inside every finishing transaction
-    outcome = CaseOutcome(case_id=case.pk, **figures)
-    CaseOutcome.objects.bulk_create([outcome], update_conflicts=True, unique_fields=["case"],
-                                    update_fields=[f.removesuffix("_id") for f in figures])
+    # A case finishes once (under its row lock; a finished case cannot finish again), so its
+    # figures are inserted, not upserted: the one-to-one key would refuse a second row.
+    [outcome] = insert([CaseOutcome(case_id=case.pk, **figures)])
     return outcome
 
 

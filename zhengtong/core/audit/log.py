@@ -40,11 +40,16 @@ CHAIN_FIELDS = ("seq", "at", "actor_id", "actor_name", "role", "ip", "action",
                 "object_type", "object_id", "object_repr", "before", "after")
 
 
+# Built once: ``json.dumps`` with options makes a new encoder on every call.
+_STORED = json.JSONEncoder(ensure_ascii=False, default=str, sort_keys=True)
+_CANONICAL = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
 def _jsonable(value: Any) -> Any:
     """Round-trip through JSON so the stored value and the hashed value are identical."""
     if value is None:
         return None
-    return json.loads(json.dumps(value, ensure_ascii=False, default=str, sort_keys=True))
+    return json.loads(_STORED.encode(value))
 
 
 def _at_text(at: datetime) -> str:
@@ -55,7 +60,7 @@ def canonical(values: dict[str, Any]) -> bytes:
     body = {name: values[name] for name in CHAIN_FIELDS}
     body["at"] = _at_text(body["at"])
     body["actor_id"] = None if body["actor_id"] is None else int(body["actor_id"])
-    return json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+    return _CANONICAL.encode(body).encode()
 
 
 def chain_hash(prev_hash: str, values: dict[str, Any]) -> str:

@@ -31,3 +31,20 @@ def test_many_rows_go_in_batches_and_nothing_is_a_no_op(applicant, monkeypatch):
     assert len(queries.captured_queries) == 3
     assert list(Message.objects.filter(pk__in=[m.pk for m in messages]).order_by("pk").values_list(
         "subject", flat=True)) == [str(i) for i in range(7)]
+
+
+@pytest.mark.django_db
+def test_a_model_whose_key_is_given_writes_that_key(city):
+    from datetime import date
+
+    from zhengtong.core.timelimits.actions import open_case
+    from zhengtong.core.timelimits.registry import register_case_type
+    from zhengtong.supervision.models import CaseOutcome
+
+    register_case_type("test.inserts", "测试写入", default_limit_days=5)
+    case = open_case(case_type="test.inserts", object_type="test.thing", object_id="1", title="事项",
+                     department=city.dept("market"), started_on=date(2025, 3, 3), today=date(2025, 3, 3))
+    [outcome] = inserts.insert([CaseOutcome(case_id=case.pk, case_type="test.inserts", department_id=case.department_id,
+                                            finished_on=date(2025, 3, 5), month=date(2025, 3, 1), late=False,
+                                            statutory_late=False, working_days_used=2, limit_days=5)])
+    assert outcome.pk == case.pk and CaseOutcome.objects.get(case=case).working_days_used == 2
