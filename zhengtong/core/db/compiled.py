@@ -8,6 +8,9 @@ once as a ``CompiledQuery``: the first run compiles it (per database alias) and 
 ones run the same SQL with new values, turning rows into model instances exactly as the ORM
 does (``select_related`` objects included).
 
+A read may also end in ``values_list(...)`` (not flat, not named): rows come back as tuples,
+converted as the ORM converts them — for reads that need a few columns, not instances.
+
 The values must be plain ``int`` or ``str`` (ids, codes). At the first run the queryset is
 built twice — with the real values and with probes — and the values' places in the
 statement's parameters are found by the probes; if the probes cannot be found, or the real
@@ -17,13 +20,14 @@ programming error, caught by the first test that runs it) instead of ever runnin
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Model, QuerySet
-from django.db.models.query import get_related_populators
+from django.db.models.query import ModelIterable, ValuesListIterable, get_related_populators
 from django.db.transaction import TransactionManagementError
 
 
@@ -36,14 +40,39 @@ class _Compiled:
     sql: str
     params: tuple
     slots: tuple[tuple[int, int], ...]  # (parameter index, argument index)
-    model: type[Model]
+    model: type[Model] | None  # None: rows are values_list tuples
     init_list: list[str]
     start: int
     end: int
     populators: list
-    converters: dict
-    compiler: Any
+    query: Any
+    expressions: list  # the selected columns, for their converters
     for_update: bool
+    converters: weakref.WeakKeyDictionary  # per connection object, built at its first run there
+
+
+def _converters(compiled: _Compiled, conn) -> dict:
+    """The ORM's converters for the selected columns, bound to ``conn`` (a threaded server
+    has one connection object per thread; converters read its settings and time zone)."""
+    found = compiled.converters.get(conn)
+    if found is None:
+        compiler = conn.ops.compiler("SQLCompiler")(compiled.query, conn, conn.alias)
+        found = compiled.converters[conn] = compiler.get_converters(compiled.expressions)
+    return found
+
+
+def _convert(rows: list, converters: dict, conn) -> list:
+    converters = list(converters.items())
+    out = []
+    for row in rows:
+        row = list(row)
+        for pos, (functions, expression) in converters:
+            value = row[pos]
+            for function in functions:
+                value = function(value, expression, conn)
+            row[pos] = value
+        out.append(row)
+    return out
 
 
 def _probe(index: int, value: Any) -> Any:
@@ -54,8 +83,9 @@ def _probe(index: int, value: Any) -> Any:
 
 
 def _sql(qs: QuerySet, alias: str) -> tuple[str, tuple, Any]:
-    if qs._prefetch_related_lookups or qs._iterable_class.__name__ != "ModelIterable":
-        raise NotCompilable("compiled queries return model instances, without prefetch_related")
+    if qs._prefetch_related_lookups or qs._iterable_class not in (ModelIterable, ValuesListIterable):
+        raise NotCompilable("compiled queries return model instances or values_list tuples, "
+                            "without prefetch_related")
     compiler = qs.query.get_compiler(using=alias)
     sql, params = compiler.as_sql()
     return sql, tuple(params), compiler
@@ -81,19 +111,22 @@ class CompiledQuery:
         compiled_params = _fill(params, slots, args)
         if real_sql != sql or real_params != compiled_params:
             raise NotCompilable("the statement changes with the values, not only its parameters")
-        klass_info, select = compiler.klass_info, compiler.select
+        klass_info, select, query = compiler.klass_info, compiler.select, compiler.query
+        values = query.values_select or query.selected is not None
+        if query.annotation_select or query.extra_select or (compiler.annotation_col_map and not values):
+            raise NotCompilable("compiled queries do not carry annotations")
+        common = {"sql": sql, "params": params, "slots": tuple(slots), "query": compiler.query,
+                  "expressions": [s[0] for s in select[:compiler.col_count]],
+                  "for_update": compiler.query.select_for_update, "converters": weakref.WeakKeyDictionary()}
+        if values:  # values_list: the columns in the order named
+            return _Compiled(model=None, init_list=[], start=0, end=compiler.col_count, populators=[], **common)
         fields = klass_info["select_fields"]
         start, end = fields[0], fields[-1] + 1
-        if compiler.annotation_col_map:
-            raise NotCompilable("compiled queries do not carry annotations")
-        return _Compiled(
-            sql=sql, params=params, slots=tuple(slots), model=klass_info["model"],
-            init_list=[f[0].target.attname for f in select[start:end]], start=start, end=end,
-            populators=get_related_populators(klass_info, select, alias),
-            converters=compiler.get_converters([s[0] for s in select[:compiler.col_count]]),
-            compiler=compiler, for_update=compiler.query.select_for_update)
+        return _Compiled(model=klass_info["model"], init_list=[f[0].target.attname for f in select[start:end]],
+                         start=start, end=end, populators=get_related_populators(klass_info, select, alias),
+                         **common)
 
-    def all(self, *args: Any, using: str = DEFAULT_DB_ALIAS) -> list[Model]:
+    def all(self, *args: Any, using: str = DEFAULT_DB_ALIAS) -> list:
         compiled = self._compiled.get(using)
         if compiled is None:
             compiled = self._compiled[using] = self._compile(using, args)
@@ -106,8 +139,11 @@ class CompiledQuery:
         with conn.cursor() as cursor:
             cursor.execute(compiled.sql, _fill(compiled.params, compiled.slots, args))
             rows = cursor.fetchall()
-        if compiled.converters:
-            rows = list(compiled.compiler.apply_converters(rows, compiled.converters))
+        converters = _converters(compiled, conn)
+        if converters:
+            rows = _convert(rows, converters, conn)
+        if compiled.model is None:
+            return [tuple(row) for row in rows]
         objects = []
         for row in rows:
             obj = compiled.model.from_db(using, compiled.init_list, row[compiled.start:compiled.end])
@@ -127,6 +163,8 @@ class CompiledQuery:
         if len(objects) == 1:
             return objects[0]
         model = self._compiled[using].model
+        if model is None:
+            raise ValueError(f"get() expects one row, the read gave {len(objects)}")
         if not objects:
             raise model.DoesNotExist(f"{model._meta.object_name} matching query does not exist.")
         raise model.MultipleObjectsReturned(f"get() returned more than one {model._meta.object_name}")

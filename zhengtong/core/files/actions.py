@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from zhengtong.core.audit.log import record
+from zhengtong.core.db.updates import save_fields
 from zhengtong.core.files.kinds import DEFAULT_KINDS, KINDS, detect
 from zhengtong.core.files.models import Attachment
 from zhengtong.lib.gm import Sm3Stream
@@ -137,6 +138,6 @@ def do_bind_attachment(attachment: Attachment, *, object_type: str, object_id: s
     """Record which object owns the attachment."""
     before = {"object_type": attachment.object_type, "object_id": attachment.object_id}
     attachment.object_type, attachment.object_id = object_type, str(object_id)
-    attachment.save(update_fields=["object_type", "object_id"])
+    save_fields(attachment, ["object_type", "object_id"])
     record("files.attachment.bind", actor=actor, obj=attachment, before=before,
            after={"object_type": object_type, "object_id": str(object_id)})

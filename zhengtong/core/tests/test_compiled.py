@@ -73,6 +73,8 @@ def test_a_locked_read_needs_a_transaction_where_the_database_locks_rows(db, cit
     (lambda v: TimedCase.objects.filter(finished_on=v), date(2025, 3, 3)),
     (lambda v: TimedCase.objects.filter(pk=v).prefetch_related("pauses"), 1),
     (lambda v: TimedCase.objects.filter(pk=v).values("pk"), 1),
+    (lambda v: TimedCase.objects.filter(pk=v).values_list("pk", flat=True), 1),
+    (lambda v: TimedCase.objects.filter(pk=v).values_list("pk", named=True), 1),
 ])
 def test_it_refuses_what_it_cannot_rerun_safely(db, build, value):
     with pytest.raises(NotCompilable):
@@ -86,3 +88,22 @@ def test_values_of_another_type_than_int_or_str_are_refused_after_compiling_too(
         BY_PK.all(None)
     with pytest.raises(NotCompilable):
         BY_PK.all(True)
+
+
+COLUMNS = CompiledQuery(lambda department_id: TimedCase.objects.filter(department_id=department_id).order_by("pk")
+                        .values_list("pk", "started_on", "department__name", "party__username", "finished_on"))
+
+
+def test_values_list_rows_come_back_as_the_orm_converts_them(db, city, applicant):
+    _case(city, "1", party=applicant)
+    _case(city, "2")
+    market = city.dept("market")
+    orm = list(TimedCase.objects.filter(department_id=market.pk).order_by("pk").values_list(
+        "pk", "started_on", "department__name", "party__username", "finished_on"))
+    with CaptureQueriesContext(connection) as queries:
+        got = COLUMNS.all(market.pk)
+    assert got == orm and len(queries.captured_queries) == 1
+    assert all(type(row) is tuple for row in got) and isinstance(got[0][1], date)
+    assert COLUMNS.all(city.dept("approval").pk) == []
+    with pytest.raises(ValueError):
+        COLUMNS.get(market.pk)  # get() is for instances

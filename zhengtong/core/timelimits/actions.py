@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from zhengtong.core.audit.log import record
 from zhengtong.core.db.compiled import CompiledQuery
 from zhengtong.core.db.inserts import insert
+from zhengtong.core.db.updates import save_fields
 from zhengtong.core.permissions.checks import require
 from zhengtong.core.timelimits import deadlines
 from zhengtong.core.timelimits.models import (
@@ -113,7 +114,7 @@ def pause_case(case: TimedCase, *, on: date, reason: str, actor=None) -> CasePau
     before = _snapshot(case)
     case.status, case.paused_since = CaseStatus.PAUSED, on
     case.pause_count += 1
-    case.save(update_fields=["status", "paused_since", "pause_count", "updated_at"])
+    save_fields(case, ["status", "paused_since", "pause_count", "updated_at"])
     record("timelimits.case.paused", actor=actor, obj=case, before=before,
            after={"status": case.status, "paused_since": on, "reason": reason[:200]})
     return pause
@@ -133,7 +134,7 @@ def resume_case(case: TimedCase, *, on: date, actor=None, today: date | None = N
     before = _snapshot(case)
     case.status, case.paused_since = CaseStatus.NORMAL, None
     _apply_deadline(case, today or timezone.localdate(), _finished_pauses(case))
-    case.save(update_fields=[*DEADLINE_FIELDS, "paused_since", "updated_at"])
+    save_fields(case, [*DEADLINE_FIELDS, "paused_since", "updated_at"])
     record("timelimits.case.resumed", actor=actor, obj=case, before=before,
            after={**_snapshot(case), "paused": [pause.started_on, on], "paused_days": case.paused_days})
     return case
@@ -154,7 +155,7 @@ def extend_case(case: TimedCase, *, days: int, reason: str, approver, today: dat
     before = _snapshot(case)
     case.extended_days += days
     _apply_deadline(case, today or timezone.localdate(), _finished_pauses(case))
-    case.save(update_fields=[*DEADLINE_FIELDS, "extended_days", "updated_at"])
+    save_fields(case, [*DEADLINE_FIELDS, "extended_days", "updated_at"])
     record("timelimits.case.extended", actor=approver, obj=case, before=before,
            after={**_snapshot(case), "days": days, "reason": reason[:200]})
     return extension
@@ -199,7 +200,7 @@ def _finish(case: TimedCase, *, on: date, actor, withdrawn: bool) -> TimedCase:
         _apply_deadline(case, on, _finished_pauses(case))
     case.status, case.finished_on = CaseStatus.FINISHED, on
     case.finished_late = on > case.due_date
-    case.save(update_fields=[*DEADLINE_FIELDS, "paused_since", "finished_on", "finished_late", "updated_at"])
+    save_fields(case, [*DEADLINE_FIELDS, "paused_since", "finished_on", "finished_late", "updated_at"])
     record("timelimits.case.finished", actor=actor, obj=case, before=before,
            after={"status": case.status, "finished_on": on, "late": case.finished_late, "withdrawn": withdrawn})
     case_finished.send(sender=TimedCase, case=case, actor=actor, withdrawn=withdrawn)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from zhengtong.core.audit.log import record
 from zhengtong.core.db.compiled import CompiledQuery
+from zhengtong.core.db.updates import save_fields
 from zhengtong.core.permissions.checks import require
 from zhengtong.core.timelimits import actions as clocks
 from zhengtong.services.applications import timeline as tl
@@ -69,7 +70,7 @@ def _open_processing_clock(app: Application, *, actor) -> None:
         title=f"{app.number} {version.name}", department=app.department, region=item.region,
         started_on=timezone.localdate(), limit_days=version.promised_days, statutory_days=version.statutory_days,
         subject_code=item.code, subject_name=version.name, party=app.applicant, handler=actor, actor=actor)
-    app.save(update_fields=["processing_case", "updated_at"])
+    save_fields(app, ["processing_case", "updated_at"])
 
 
 @transaction.atomic
@@ -109,7 +110,7 @@ def _bill_bundle_when_accepted(bundle: BundleApplication, *, actor) -> None:
     if statuses & {Status.SUBMITTED, Status.SUPPLEMENTING} or bundle.status != Status.SUBMITTED:
         return
     bundle.status = Status.ACCEPTED
-    bundle.save(update_fields=["status"])
+    save_fields(bundle, ["status"])
     record("applications.bundle.accepted", actor=actor, obj=bundle, after={"status": bundle.status})
     tl.issue_bill(bundle, actor=actor)
 
@@ -185,7 +186,7 @@ def _finish_bundle_if_done(app: Application, *, actor) -> None:
     else:
         bundle.status = Status.DENIED
     bundle.finished_at = timezone.now()
-    bundle.save(update_fields=["status", "finished_at"])
+    save_fields(bundle, ["status", "finished_at"])
     record("applications.bundle.finished", actor=actor, obj=bundle, before={"status": before},
            after={"status": bundle.status, "members": dict(bundle.applications.values_list("number", "status"))})
     tl.send(bundle.applicant, subject=_("一件事 %(number)s 已办结") % {"number": bundle.number},
@@ -236,7 +237,7 @@ def do_change_delivery(app: Application, *, delivery: str, address: str, actor) 
         raise tl.conflict(app, _("修改送达方式"))
     before = {"delivery": app.delivery, "address": app.delivery_address}
     app.delivery, app.delivery_address = delivery, address
-    app.save(update_fields=["delivery", "delivery_address", "updated_at"])
+    save_fields(app, ["delivery", "delivery_address", "updated_at"])
     record("applications.application.delivery_changed", actor=actor, obj=app, before=before,
            after={"delivery": delivery, "address": address})
     tl.event(app, _("修改送达方式"), actor=actor, before=app.status, note=app.get_delivery_display())

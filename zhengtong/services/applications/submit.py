@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhengtong.core.audit.log import record
+from zhengtong.core.db.updates import save_fields
 from zhengtong.core.files.actions import (
     CheckedUpload,
     UploadRefused,
@@ -221,7 +222,7 @@ def _new_application(version: ItemVersion, sub: Submission, data: dict, *, actor
         title=f"{app.number} {version.name}", department=item.department, region=item.region,
         started_on=timezone.localdate(), limit_days=version.acceptance_days, subject_code=item.code,
         subject_name=version.name, party=sub.applicant, actor=actor)
-    app.save(update_fields=["acceptance_case"])
+    save_fields(app, ["acceptance_case"])
     return app
 
 

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from zhengtong.core.audit.log import record
 from zhengtong.core.db.inserts import insert
 from zhengtong.core.notify.actions import send  # noqa: F401  (used by actions too)
-from zhengtong.core.permissions.checks import holders
+from zhengtong.core.permissions.checks import holder_ids
 from zhengtong.core.timelimits import actions as clocks
 from zhengtong.core.timelimits.models import TimedCase
 from zhengtong.services.applications.errors import StateConflict  # noqa: F401  (tl.StateConflict)
@@ -117,11 +117,6 @@ def console_link(app: Application) -> str:
         return ""
 
 
-def staff_holding(action: str, department) -> list:
-    """Active staff whose grant of ``action`` reaches ``department``."""
-    return holders(action, department=department)
-
-
 def notify_applicant(app: Application, subject: str, body: str, *, actor,
                      channels: Iterable[str] = APPLICANT_CHANNELS) -> None:
     send(app.applicant, subject=subject, body=body, channels=tuple(channels), link=public_link(app), obj=app,
@@ -129,7 +124,7 @@ def notify_applicant(app: Application, subject: str, body: str, *, actor,
 
 
 def notify_staff(app: Application, action: str, subject: str, body: str, *, actor) -> None:
-    recipients = [u for u in staff_holding(action, app.department) if u.pk != getattr(actor, "pk", None)]
+    recipients = [pk for pk in holder_ids(action, department=app.department) if pk != getattr(actor, "pk", None)]
     if recipients:
         send(recipients, subject=subject, body=body, channels=("inbox",), link=console_link(app), obj=app,
              actor=actor)

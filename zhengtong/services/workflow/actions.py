@@ -29,6 +29,7 @@ from SpiffWorkflow.util.task import TaskState
 from zhengtong.core.audit.log import record
 from zhengtong.core.db.compiled import CompiledQuery
 from zhengtong.core.db.inserts import insert
+from zhengtong.core.db.updates import save_fields
 from zhengtong.core.notify.actions import send
 from zhengtong.core.permissions.checks import require
 from zhengtong.core.timelimits.actions import finish_open_case, open_case
@@ -84,7 +85,7 @@ def _open_task(instance: ProcessInstance, spiff_task, rt: routing.Route, actor) 
         hold_new_clock(app, case, actor=actor)
         case.refresh_from_db()
     task.timed_case, task.due_date = case, case.due_date
-    task.save(update_fields=["timed_case", "due_date"])
+    save_fields(task, ["timed_case", "due_date"])
     record("workflow.task.opened", actor=actor, obj=task,
            after={"application": app.number, "task": rt.label, "department": rt.department.code,
                   "role": rt.role_code, "due_date": case.due_date})
@@ -142,7 +143,7 @@ def _advance(instance: ProcessInstance, workflow: BpmnWorkflow, actor, *, ready_
 def _save(instance: ProcessInstance, workflow: BpmnWorkflow, fields: list[str] | None = None) -> None:
     instance.state = definitions.dump(workflow)
     instance.version += 1
-    instance.save(update_fields=["state", "version", *(fields or [])])
+    save_fields(instance, ["state", "version", *(fields or [])])
 
 
 def _event(app, actor, action: str, note: str = "", public: bool = True) -> None:
@@ -183,7 +184,7 @@ def _close_open_tasks(instance: ProcessInstance, actor) -> list[str]:
     today = timezone.localdate()
     for task in instance.tasks.filter(status=TaskStatus.OPEN):
         task.status = TaskStatus.CANCELLED
-        task.save(update_fields=["status"])
+        save_fields(task, ["status"])
         if task.timed_case_id:
             finish_open_case(task.timed_case_id, actor=actor, today=today)
         closed.append(task.label)
@@ -308,7 +309,7 @@ def _finish_task(task: WorkTask, actor, outcome: str, comment: str) -> None:
     task.status, task.outcome, task.comment = TaskStatus.DONE, outcome, comment
     task.completed_by, task.completed_at = actor, timezone.now()
     task.assignee = task.assignee or actor
-    task.save(update_fields=["status", "outcome", "comment", "completed_by", "completed_at", "assignee"])
+    save_fields(task, ["status", "outcome", "comment", "completed_by", "completed_at", "assignee"])
     if task.timed_case_id:
         finish_open_case(task.timed_case_id, actor=actor)
     record("workflow.task.completed", actor=actor, obj=task, before={"status": TaskStatus.OPEN},

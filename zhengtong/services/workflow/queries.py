@@ -15,8 +15,14 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from zhengtong.core.calendar import days
 from zhengtong.core.org.models import Department
-from zhengtong.core.permissions.checks import has_perm, holds_role, require, role_codes, scope_q
-from zhengtong.core.permissions.models import Grant, Scope
+from zhengtong.core.permissions.checks import (
+    has_perm,
+    holder_ids,
+    holds_role,
+    require,
+    role_codes,
+    scope_q,
+)
 from zhengtong.services.workflow import definitions
 from zhengtong.services.workflow.models import (
     InstanceStatus,
@@ -48,17 +54,7 @@ def require_eligible(user, task: WorkTask) -> None:
 def eligible_user_ids(department, role_code: str) -> list[int]:
     """Ids of the active staff holding ``role_code`` with a grant that covers ``department``
     (ids, not users: every new task notifies them, and nothing else of theirs is needed)."""
-    grants = (Grant.objects.active().filter(role__code=role_code, user__is_active=True)
-              .filter(Q(scope=Scope.CITY) | Q(scope=Scope.DEPARTMENT, department=department)
-                      | Q(scope=Scope.SUBTREE, department__path__in=_ancestor_paths(department.path))
-                      | Q(scope=Scope.REGION, region__path__in=_ancestor_paths(department.region.path)))
-              .values_list("user_id", "role__actions"))
-    return sorted({user_id for user_id, actions in grants if COMPLETE in actions})
-
-
-def _ancestor_paths(path: str) -> list[str]:
-    parts = [p for p in path.split("/") if p]
-    return ["/" + "/".join(parts[:n]) + "/" for n in range(1, len(parts) + 1)]
+    return holder_ids(COMPLETE, department=department, role_code=role_code)
 
 
 def visible_tasks(user) -> QuerySet[WorkTask]:

@@ -116,3 +116,61 @@ def test_holders_lists_users_whose_scope_reaches_a_department(city, clerk, other
     assert holders("accounts.person.read", department=city.dept("approval")) == [clerk]
     assert holders("timelimits.case.view", department=city.dept("county_approval")) \
         and supervisor in holders("timelimits.case.view", department=city.dept("county_approval"))
+
+
+@pytest.mark.parametrize("scope, where", [
+    (Scope.CITY, {}), (Scope.DEPARTMENT, {"department": "market"}), (Scope.SUBTREE, {"department": "market"}),
+    (Scope.REGION, {"region": "city"}), (Scope.REGION, {"region": "county"}),
+])
+def test_holder_ids_reach_exactly_the_departments_has_perm_reaches(viewer, city, scope, where):
+    """``holder_ids`` is ``_covers`` in SQL: for every department it names a holder exactly
+    when ``has_perm`` says the holder may act there."""
+    from zhengtong.core.permissions.checks import holder_ids
+
+    scoped = {k: city.dept(v) for k, v in where.items() if k == "department"}
+    scoped |= {k: getattr(city, v) for k, v in where.items() if k == "region"}
+    _grant(viewer, scope, **scoped)
+    reached = 0
+    for department in city.depts.values():
+        allowed = has_perm(viewer, ACTION, department=department)
+        assert (viewer.pk in holder_ids(ACTION, department=department)) == allowed, department.code
+        assert (viewer.pk in holder_ids(ACTION, department=department, role_code="supervisor")) == allowed
+        assert viewer.pk not in holder_ids(ACTION, department=department, role_code="clerk")
+        assert viewer.pk not in holder_ids("no.such.action", department=department)
+        reached += allowed
+    assert 0 < reached <= len(city.depts)
+
+
+def test_holder_ids_leave_out_revoked_grants_and_inactive_users(viewer, city):
+    from django.utils import timezone
+
+    from zhengtong.core.permissions.checks import holder_ids
+
+    _grant(viewer, Scope.CITY)
+    market = city.dept("market")
+    assert viewer.pk in holder_ids(ACTION, department=market)
+    viewer.is_active = False
+    viewer.save(update_fields=["is_active"])
+    assert viewer.pk not in holder_ids(ACTION, department=market)
+    viewer.is_active = True
+    viewer.save(update_fields=["is_active"])
+    Grant.objects.filter(user=viewer).update(revoked_at=timezone.now())
+    assert viewer.pk not in holder_ids(ACTION, department=market)
+
+
+def test_a_department_path_is_matched_as_a_path_not_as_text(viewer, city):
+    """A subtree grant on SF-SCJG does not reach a department whose code merely starts the
+    same way (SF-SCJGX): paths end with '/', and % or _ in a code are not wildcards."""
+    from zhengtong.core.org.models import Department
+    from zhengtong.core.permissions.checks import holder_ids
+
+    market = city.dept("market")
+    lookalike = Department.objects.create(code="SF-SCJGX", name="相似编码部门", region=city.city)
+    wild = Department.objects.create(code="SF_SCJG", name="下划线编码部门", region=city.city)
+    _grant(viewer, Scope.SUBTREE, department=wild)
+    assert viewer.pk in holder_ids(ACTION, department=wild)
+    assert viewer.pk not in holder_ids(ACTION, department=market)
+    Grant.objects.filter(user=viewer).delete()
+    _grant(viewer, Scope.SUBTREE, department=market)
+    assert viewer.pk in holder_ids(ACTION, department=city.dept("market_sub"))
+    assert viewer.pk not in holder_ids(ACTION, department=lookalike)
