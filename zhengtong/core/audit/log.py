@@ -38,6 +38,9 @@ _TAIL_SQL = f"SELECT seq, hash FROM {AuditEntry._meta.db_table} ORDER BY seq DES
 
 CHAIN_FIELDS = ("seq", "at", "actor_id", "actor_name", "role", "ip", "action",
                 "object_type", "object_id", "object_repr", "before", "after")
+_COLUMNS = ("id", *CHAIN_FIELDS, "prev_hash", "hash")  # the model's fields, in order (checked below)
+if tuple(f.attname for f in AuditEntry._meta.concrete_fields) != _COLUMNS:
+    raise ImportError("AuditEntry's fields changed: update core.audit.log._COLUMNS and record()")
 
 
 # Built once: ``json.dumps`` with options makes a new encoder on every call.
@@ -122,19 +125,15 @@ def record(action: str, *, actor=None, obj=None, before: Any = None, after: Any 
         object_id = object_id or str(obj.pk)
         object_repr = object_repr or str(obj)[:200]
     actor_obj = actor if getattr(actor, "pk", None) else None
+    # positional, in _COLUMNS order: a third of what keyword construction costs, and an
+    # action records several entries
     entry = AuditEntry(
-        at=timezone.now(),
-        actor_id=actor_obj.pk if actor_obj else None,
-        actor_name=(getattr(actor_obj, "display_name", "") or getattr(actor_obj, "username", ""))[:150]
-        if actor_obj else "",
-        role=(role if role is not None else _role_of(actor_obj))[:200],
-        ip=current.get().ip,
-        action=action,
-        object_type=object_type,
-        object_id=str(object_id)[:64],
-        object_repr=object_repr[:200],
-        before=_jsonable(before),
-        after=_jsonable(after),
+        None, None, timezone.now(),
+        actor_obj.pk if actor_obj else None,
+        (getattr(actor_obj, "display_name", "") or getattr(actor_obj, "username", ""))[:150] if actor_obj else "",
+        (role if role is not None else _role_of(actor_obj))[:200],
+        current.get().ip, action, object_type, str(object_id)[:64], object_repr[:200],
+        _jsonable(before), _jsonable(after), "", "",
     )
     # Outside a transaction this opens one, so the entry is written at its commit.
     with transaction.atomic(savepoint=False):

@@ -42,6 +42,7 @@ from zhengtong.services.applications.numbers import next_number
 from zhengtong.services.applications.registry import ACCEPTANCE_CASE
 from zhengtong.services.catalog import jsonform
 from zhengtong.services.catalog.models import Bundle, ItemVersion, Material, VersionStatus
+from zhengtong.services.catalog.queries import materials_of
 
 DELIVERY_CHOICES = ("download", "window", "post")
 
@@ -66,7 +67,7 @@ def slots_for(versions: list[ItemVersion]) -> list[Slot]:
     """The material inputs for one version, or the union by name over a bundle's versions."""
     slots: dict[str, Slot] = {}
     for version in versions:
-        for material in version.materials.all():
+        for material in materials_of(version):
             slot = slots.get(material.name)
             if slot is None:
                 slots[material.name] = Slot(f"m{material.pk}", material.name, material.required,
@@ -193,7 +194,7 @@ class _Stored:
 
 
 def _materials_for(app: Application, filled: list[Filled]) -> None:
-    own = set(app.item_version.materials.values_list("pk", flat=True))
+    own = {material.pk for material in materials_of(app.item_version)}
     for item in filled:
         material = next((m for m in item.slot.materials if m.pk in own), None)
         if material is None:

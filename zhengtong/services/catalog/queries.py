@@ -6,9 +6,36 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
 
-from zhengtong.services.catalog.models import Bundle, ItemVersion, Material, ServiceItem
+from zhengtong.services.catalog.models import (
+    Bundle,
+    ItemVersion,
+    Material,
+    ServiceItem,
+    VersionStatus,
+)
 
 FILTERS = ("q", "department", "life_event", "kind", "audience")
+
+# A published version's materials never change (editing a published item creates a new
+# version; only drafts have their materials rewritten), and every application reads them
+# twice: read once per process. The key carries the publication time, so a version id
+# reused by a rolled-back transaction (tests) can never find another version's list.
+_PUBLISHED_MATERIALS: dict[tuple, tuple[Material, ...]] = {}
+_PUBLISHED_MATERIALS_LIMIT = 4096
+
+
+def materials_of(version: ItemVersion) -> list[Material]:
+    """The version's materials in their order (shared instances for a published version:
+    read them, do not change them)."""
+    if version.status != VersionStatus.PUBLISHED or version.published_at is None:
+        return list(version.materials.all())
+    key = (version.pk, version.published_at)
+    found = _PUBLISHED_MATERIALS.get(key)
+    if found is None:
+        if len(_PUBLISHED_MATERIALS) >= _PUBLISHED_MATERIALS_LIMIT:
+            _PUBLISHED_MATERIALS.clear()
+        found = _PUBLISHED_MATERIALS[key] = tuple(version.materials.all())
+    return list(found)
 
 
 def public_items(*, q: str = "", department: str = "", life_event: str = "", kind: str = "",

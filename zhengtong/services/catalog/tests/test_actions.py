@@ -120,3 +120,26 @@ def test_dept_head_role_has_manage_action(city):
     from zhengtong.core.permissions.models import Role
     assert "catalog.item.manage" in Role.objects.get(code="dept_head").actions
     assert "catalog.item.manage" not in Role.objects.get(code="sysadmin").actions
+
+
+def test_a_published_versions_materials_are_read_once_and_a_new_version_gets_its_own(published, dept_head, content,
+                                                                                     materials):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from zhengtong.services.catalog.queries import materials_of
+
+    v1 = published.current
+    first = [m.name for m in materials_of(v1)]
+    assert first == [m.name for m in v1.materials.all()] and first
+    with CaptureQueriesContext(connection) as queries:
+        assert [m.name for m in materials_of(v1)] == first
+    assert not queries.captured_queries  # published: it cannot change
+    draft = actions.do_new_version(published, actor=dept_head)
+    changed = [*materials, {"name": "新增材料", "form": "original", "count": 1, "required": True}]
+    actions.do_edit(draft, actor=dept_head, content=content, materials=changed)
+    assert [m.name for m in materials_of(draft)][-1] == "新增材料"  # a draft is read as it stands
+    actions.do_publish(draft, actor=dept_head)
+    draft.refresh_from_db()
+    assert [m.name for m in materials_of(draft)][-1] == "新增材料"
+    assert [m.name for m in materials_of(v1)] == first  # the running cases keep theirs
