@@ -56,3 +56,44 @@ def save_fields(obj: Model, fields: Sequence[str], *, using: str | None = None) 
         if cursor.rowcount == 0:
             raise DatabaseError("Save with update_fields did not affect any rows.")
     obj._state.db = using
+
+
+_GUARDED: dict[tuple, tuple[str, list, list]] = {}
+
+
+def update_if(model: type[Model], pk: int, *, where: dict, values: dict, using: str | None = None) -> int:
+    """``model.objects.filter(pk=pk, **where).update(**values)`` with the statement built once
+    per shape: the conditional update that lets exactly one of two concurrent actions win
+    (e.g. two clerks accepting the same case). A ``where`` value that is a tuple or list means
+    "one of these". Returns the number of rows changed (0 or 1)."""
+    using = using or router.db_for_write(model)
+    conn = connections[using]
+    shape = tuple((name, len(v) if isinstance(v, tuple | list) else None) for name, v in where.items())
+    key = (model, tuple(values), shape, conn.vendor)
+    if key not in _GUARDED:
+        meta, quote = model._meta, conn.ops.quote_name
+        targets = [meta.get_field(name) for name in values]
+        tests = [meta.get_field(name) for name, _arity in shape]
+        if any(not f.concrete or f.primary_key or f.many_to_many for f in targets):
+            raise ValueError(f"update_if writes concrete, non-key columns of {meta.label}: {tuple(values)}")
+        conditions = [f"{quote(meta.pk.column)} = %s"] + [
+            f"{quote(f.column)} = %s" if arity is None else f"{quote(f.column)} IN ({', '.join(['%s'] * arity)})"
+            for f, (_name, arity) in zip(tests, shape, strict=True)]
+        sets = ", ".join(f"{quote(f.column)} = %s" for f in targets)
+        _GUARDED[key] = (f"UPDATE {quote(meta.db_table)} SET {sets} WHERE {' AND '.join(conditions)}", targets, tests)
+    sql, targets, tests = _GUARDED[key]
+    params = [_prep(f, v, conn) for f, v in zip(targets, values.values(), strict=True)]
+    params.append(model._meta.pk.get_db_prep_value(pk, conn))
+    for field, value in zip(tests, where.values(), strict=True):
+        params.extend(_prep(field, v, conn) for v in (value if isinstance(value, tuple | list) else [value]))
+    with conn.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount
+
+
+def _prep(field, value, conn):
+    if isinstance(value, Model):  # a related object: its key
+        value = value.pk
+    if hasattr(value, "resolve_expression"):
+        raise TypeError("update_if takes plain values; use QuerySet.update for expressions")
+    return field.get_db_prep_save(value, conn)

@@ -81,3 +81,23 @@ def test_keys_and_unknown_fields_are_refused(db, city):
         save_fields(case, ["id"])
     with pytest.raises(Exception):  # noqa: B017 — Django's FieldDoesNotExist
         save_fields(case, ["no_such_field"])
+
+
+def test_update_if_changes_the_row_only_while_the_condition_holds(db, city, applicant):
+    from zhengtong.core.db.updates import update_if
+
+    case = _case(city)
+    values = {"status": "red", "handler": applicant, "title": "第一次"}
+    with CaptureQueriesContext(connection) as queries:
+        assert update_if(TimedCase, case.pk, where={"status": ("normal", "yellow")}, values=values) == 1
+    assert len(queries.captured_queries) == 1
+    assert update_if(TimedCase, case.pk, where={"status": ("normal", "yellow")}, values={**values, "title": "x"}) == 0
+    fresh = TimedCase.objects.get(pk=case.pk)
+    assert (fresh.status, fresh.handler_id, fresh.title) == ("red", applicant.pk, "第一次")
+    assert update_if(TimedCase, case.pk, where={"status": "red"}, values={"title": "第二次"}) == 1
+    assert update_if(TimedCase, case.pk + 1000, where={"status": "red"}, values={"title": "无"}) == 0
+    assert TimedCase.objects.get(pk=case.pk).title == "第二次"
+    with pytest.raises(TypeError):
+        update_if(TimedCase, case.pk, where={"status": "red"}, values={"paused_days": F("paused_days") + 1})
+    with pytest.raises(ValueError):
+        update_if(TimedCase, case.pk, where={}, values={"id": 5})

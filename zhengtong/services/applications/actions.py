@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from zhengtong.core.audit.log import record
 from zhengtong.core.db.compiled import CompiledQuery
-from zhengtong.core.db.updates import save_fields
+from zhengtong.core.db.updates import save_fields, update_if
 from zhengtong.core.permissions.checks import require
 from zhengtong.core.timelimits import actions as clocks
 from zhengtong.services.applications import timeline as tl
@@ -49,6 +49,7 @@ DECIDABLE = (Status.ACCEPTED, Status.REVIEWING)
 _FIXED = ("item_version", "department", "applicant", "bundle_application")
 
 
+_STATUS = CompiledQuery(lambda pk: Application.objects.filter(pk=pk).values_list("status"))
 _WITH_CLOCKS = CompiledQuery(lambda pk: Application.objects.select_related(
     "acceptance_case", "processing_case").filter(pk=pk))
 
@@ -78,8 +79,8 @@ def do_accept(app: Application, *, actor) -> Application:
     """受理: exactly one clerk wins; the acceptance clock stops and the processing clock starts."""
     require(actor, ACCEPT, department=app.department)
     now = timezone.now()
-    won = Application.objects.filter(pk=app.pk, status=Status.SUBMITTED).update(
-        status=Status.ACCEPTED, accepted_at=now, accepted_by=actor, updated_at=now)
+    won = update_if(Application, app.pk, where={"status": Status.SUBMITTED}, values={
+        "status": Status.ACCEPTED, "accepted_at": now, "accepted_by": actor, "updated_at": now})
     if not won:
         raise tl.conflict(app, _("受理"))
     app = _reload(app)
@@ -90,7 +91,7 @@ def do_accept(app: Application, *, actor) -> Application:
              due_date=app.processing_case.due_date)
     if tl.start_process(app, actor=actor) is not None:
         # The approval process runs: the case is under review until its decision task.
-        Application.objects.filter(pk=app.pk, status=Status.ACCEPTED).update(status=Status.REVIEWING)
+        update_if(Application, app.pk, where={"status": Status.ACCEPTED}, values={"status": Status.REVIEWING})
         app.status = Status.REVIEWING
     if app.bundle_application_id is None:
         tl.issue_bill(app, actor=actor)
@@ -147,11 +148,11 @@ def do_decide(application: Application, *, granted: bool, reason: str, actor) ->
     if not granted and not reason:
         raise InvalidInput(_("不予许可必须说明理由"), errors={"reason": _("请填写不予许可理由")})
     app = application
-    before = Application.objects.filter(pk=app.pk).values_list("status", flat=True).first()
+    before = next(iter(_STATUS.all(app.pk)), ("",))[0]
     to = Status.GRANTED if granted else Status.DENIED
     now = timezone.now()
-    won = Application.objects.filter(pk=app.pk, status__in=DECIDABLE).update(
-        status=to, decided_at=now, decided_by=actor, decision_reason=reason, updated_at=now)
+    won = update_if(Application, app.pk, where={"status": DECIDABLE}, values={
+        "status": to, "decided_at": now, "decided_by": actor, "decision_reason": reason, "updated_at": now})
     if not won:
         raise tl.conflict(app, _("作出决定"))
     app = _reload(app)

@@ -7,6 +7,7 @@ import io
 import math
 from dataclasses import dataclass, field
 
+from reportlab import rl_config
 from reportlab.lib.colors import Color, black
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
@@ -15,6 +16,10 @@ from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen.canvas import Canvas
 
 from zhengtong.core.seals.qr import qr_code
+
+# Compressed streams stay binary: the ASCII base-85 pass reportlab adds by default runs in
+# pure Python (≈ 0.6 ms of a 5 ms licence) and makes the file 12 % larger.
+rl_config.useA85 = 0
 
 FONT = "STSong-Light"
 RED = Color(0.78, 0.06, 0.18)
