@@ -230,7 +230,11 @@ def main() -> None:
                    spiff_share=sum(spiff.values()) / 1000 / statistics.mean(workflow_steps))
     # Where a lifecycle's time goes: this process's CPU, and the database server's for it
     # (PostgreSQL: the backend process's CPU from /proc; SQLite runs inside this process).
-    _django.report("lifecycle", db=db, python_cpu_ms=cpu / args.n * 1000, db_backend_cpu_ms=db_cpu / args.n * 1000)
+    # What the host's cores could carry at that CPU per lifecycle (PostgreSQL on the same
+    # host): steadier than a throughput figure when the host's speed drifts between runs.
+    cores = os.cpu_count() or 1
+    _django.report("lifecycle", db=db, python_cpu_ms=cpu / args.n * 1000, db_backend_cpu_ms=db_cpu / args.n * 1000,
+                   cores=cores, cpu_bound_per_s=cores * args.n / (cpu + db_cpu))
     if args.workers > 1:
         per = max(1, args.n // args.workers)
         connections.close_all()
