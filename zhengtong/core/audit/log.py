@@ -30,6 +30,7 @@ from zhengtong.core.audit.context import current
 from zhengtong.core.audit.models import GENESIS_HASH, AuditEntry
 from zhengtong.core.db.backends import before_commit
 from zhengtong.core.db.inserts import insert
+from zhengtong.core.db.pending import Waiting, mark_written, waiting
 from zhengtong.lib.gm import sm3_hex
 
 _PG_LOCK_KEY = 0x5A54_4155  # "ZTAU"
@@ -87,32 +88,14 @@ def _role_of(actor) -> str:
     return ",".join(codes) or getattr(actor, "kind", "")
 
 
-class _Pending:
-    """An entry waiting for its transaction's commit. It sits among the transaction's
-    on-commit hooks only to share their fate (savepoint rollbacks drop it); calling it
-    after the commit does nothing — by then ``write_pending`` has written it."""
+class _Pending(Waiting):
+    """An entry waiting for its transaction's commit (``core.db.pending``)."""
 
-    __slots__ = ("entry", "written_by")
+    __slots__ = ("entry",)
 
     def __init__(self, entry: AuditEntry) -> None:
-        self.entry, self.written_by = entry, None
-
-    def __call__(self) -> None:
-        pass
-
-
-class _Written:
-    """Added among the hooks when entries are written before the commit (a read inside the
-    transaction): while it is there, so are the rows. A rolled-back savepoint drops it with
-    the rows it wrote, and those entries count as pending again."""
-
-    __slots__ = ()
-
-    def __call__(self) -> None:
-        pass
-
-
-_AT_COMMIT = _Written()  # entries written by the commit itself
+        super().__init__()
+        self.entry = entry
 
 
 def record(action: str, *, actor=None, obj=None, before: Any = None, after: Any = None,
@@ -141,12 +124,6 @@ def record(action: str, *, actor=None, obj=None, before: Any = None, after: Any 
     return entry
 
 
-def _pending(conn) -> list[_Pending]:
-    hooks = [hook for _sids, hook, _robust in conn.run_on_commit]
-    live = {hook for hook in hooks if isinstance(hook, _Written)} | {_AT_COMMIT}
-    return [hook for hook in hooks if isinstance(hook, _Pending) and hook.written_by not in live]
-
-
 @before_commit
 def write_pending(conn=None) -> int:
     """Link the transaction's pending entries to the tail and write them; returns how many.
@@ -156,7 +133,7 @@ def write_pending(conn=None) -> int:
     conn = conn or connection
     if not conn.run_on_commit or conn.needs_rollback:
         return 0
-    pending = _pending(conn)
+    pending = waiting(conn, _Pending)
     if not pending:
         return 0
     _lock_tail(conn)
@@ -172,12 +149,7 @@ def write_pending(conn=None) -> int:
         entries.append(entry)
         seq += 1
     insert(entries, using=conn.alias)  # one multi-row INSERT (core.db.inserts)
-    written_by = _AT_COMMIT
-    if conn.in_atomic_block:  # a read before the commit: the rows live as long as this marker
-        written_by = _Written()
-        transaction.on_commit(written_by, using=conn.alias)
-    for hook in pending:
-        hook.written_by = written_by
+    mark_written(conn, pending)
     return len(entries)
 
 

@@ -5,22 +5,16 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from zhengtong.core.db.pending import WrittenBeforeReadManager
+
 GENESIS_HASH = "0" * 64
 
 
-class AuditManager(models.Manager):
+class AuditManager(WrittenBeforeReadManager):
     """Inside a transaction, a read first writes the entries the transaction recorded (they
     are otherwise written just before it commits; see ``core.audit.log``)."""
 
-    def get_queryset(self) -> models.QuerySet:
-        from django.db import connections
-
-        conn = connections[self.db]
-        if conn.in_atomic_block and conn.run_on_commit:
-            from zhengtong.core.audit.log import write_pending
-
-            write_pending(conn)
-        return super().get_queryset()
+    writer = "zhengtong.core.audit.log.write_pending"
 
 
 class AuditEntry(models.Model):

@@ -1,8 +1,9 @@
 """Send messages and record them; deliver e-mail and SMS in the background.
 
-``send`` writes one ``Message`` per recipient and channel inside the caller's transaction,
-so a rolled-back action sends nothing; e-mail and SMS are handed to the task worker on
-commit. Delivery claims a message (queued → sending) with a conditional update, so a task
+``send`` makes one ``Message`` per recipient and channel with the caller's transaction: the
+transaction's messages are written together just before it commits, in one INSERT (as audit
+entries are; ``core.db.pending``), so a rolled-back action sends nothing; e-mail and SMS are
+handed to the task worker after the commit. Delivery claims a message (queued → sending) with a conditional update, so a task
 run twice, or by two workers, sends it once.
 """
 
@@ -23,7 +24,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhengtong.core.audit.log import record
+from zhengtong.core.db.backends import before_commit
 from zhengtong.core.db.inserts import insert
+from zhengtong.core.db.pending import AT_COMMIT, Waiting, mark_written, waiting
 from zhengtong.core.notify.message_templates import TEMPLATES, render
 from zhengtong.core.notify.models import Channel, Message, Status
 from zhengtong.core.notify.sms import get_backend
@@ -58,7 +61,8 @@ def send(recipients: Any, *, subject: str = "", body: str = "", channels: Sequen
          link: str = "", template: str = "", obj: Any = None, context: dict[str, Any] | None = None,
          actor: Any = None) -> list[Message]:
     """Record a message for every recipient (a user, users or user ids) and channel; e-mail and
-    SMS go out after commit."""
+    SMS go out after commit. The messages get their ids when the transaction commits (or when
+    it reads messages)."""
     subject, body = _fill(template, subject, body, context)
     if not subject or not body:
         raise ValueError("a message needs a subject and a body (or a registered template)")
@@ -73,33 +77,56 @@ def send(recipients: Any, *, subject: str = "", body: str = "", channels: Sequen
                 sent_at=now if channel == Channel.INBOX else None, **related)
         for user in users for channel in channels
     ]
-    created = _insert(messages)
-    if created:
+    if messages:
+        transaction.on_commit(_Outgoing(messages))
         record("notify.sent", actor=actor, obj=obj, after={
             "template": template, "subject": subject[:200], "channels": list(channels), "recipients": len(users)})
-    outgoing = [message.pk for message in created if message.channel != Channel.INBOX]
-    if outgoing:
-        _enqueue_on_commit(*outgoing)
-    return created
-
-
-def _insert(messages: list[Message]) -> list[Message]:
-    """One INSERT for all; both backends return the new ids (PostgreSQL, SQLite ≥ 3.35)."""
-    if connection.features.can_return_rows_from_bulk_insert:
-        return insert(messages)
-    for message in messages:
-        message.save(force_insert=True)
     return messages
 
 
-def _enqueue_on_commit(*message_ids: int) -> None:
-    """One background task per send, not per message: it delivers each message in turn."""
+class _Outgoing(Waiting):
+    """One send's messages, held for the commit (``core.db.pending``); after the commit it
+    hands the e-mail and SMS among them to the task worker — one task per send, not per
+    message."""
+
+    __slots__ = ("messages",)
+
+    def __init__(self, messages: list[Message]) -> None:
+        super().__init__()
+        self.messages = messages
+
+    def __call__(self) -> None:
+        if self.written_by is None:  # run without a commit before it (tests that run the hooks)
+            insert(self.messages)
+            self.written_by = AT_COMMIT
+        outgoing = [message.pk for message in self.messages if message.channel != Channel.INBOX]
+        if outgoing:
+            _enqueue(*outgoing)
+
+
+@before_commit
+def write_pending(conn=None) -> int:
+    """Write the transaction's waiting messages in one INSERT; returns how many. Run by the
+    database backends just before each commit, and by ``Message.objects`` before a read
+    inside a transaction."""
+    conn = conn or connection
+    if not conn.run_on_commit or conn.needs_rollback:
+        return 0
+    hooks = waiting(conn, _Outgoing)
+    messages = [message for hook in hooks for message in hook.messages]
+    if messages:
+        insert(messages, using=conn.alias)
+        mark_written(conn, hooks)
+    return len(messages)
+
+
+def _enqueue(*message_ids: int) -> None:
     from zhengtong.core.notify.tasks import deliver_message, deliver_messages
 
     if len(message_ids) == 1:
-        transaction.on_commit(partial(deliver_message.enqueue, message_ids[0]))
+        deliver_message.enqueue(message_ids[0])
     else:
-        transaction.on_commit(partial(deliver_messages.enqueue, list(message_ids)))
+        deliver_messages.enqueue(list(message_ids))
 
 
 def deliver(message_id: int) -> str:
@@ -157,7 +184,7 @@ def retry_failed() -> int:
     for message_id in ids:
         with transaction.atomic():
             if Message.objects.filter(pk=message_id, status=Status.FAILED).update(status=Status.QUEUED):
-                _enqueue_on_commit(message_id)
+                transaction.on_commit(partial(_enqueue, message_id))
                 count += 1
     return count
 

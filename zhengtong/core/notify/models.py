@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from zhengtong.core.db.pending import WrittenBeforeReadManager
+
 
 class Channel(models.TextChoices):
     INBOX = "inbox", "站内消息"
@@ -18,6 +20,13 @@ class Status(models.TextChoices):
     SENT = "sent", "已发送"
     FAILED = "failed", "发送失败"
     READ = "read", "已读"
+
+
+class MessageManager(WrittenBeforeReadManager):
+    """Inside a transaction, a read first writes the messages the transaction sent (they are
+    otherwise written just before it commits; see ``core.notify.actions``)."""
+
+    writer = "zhengtong.core.notify.actions.write_pending"
 
 
 class Message(models.Model):
@@ -36,6 +45,8 @@ class Message(models.Model):
     created_at = models.DateTimeField("创建时间", auto_now_add=True, db_index=True)
     sent_at = models.DateTimeField("发送时间", null=True, blank=True)
     read_at = models.DateTimeField("阅读时间", null=True, blank=True)
+
+    objects = MessageManager()
 
     class Meta:
         ordering = ["-created_at", "-id"]

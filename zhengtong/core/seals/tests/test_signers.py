@@ -47,6 +47,12 @@ def test_a_gmalglib_signature_verifies_in_an_independent_implementation(pair):
 
 def test_a_gmalglib_signature_verifies_in_gmssl_when_installed(pair):
     gmssl_sm2 = pytest.importorskip("gmssl.sm2")
-    signature = SoftwareSigner().sign_digest(pair.private, DIGEST)
     verifier = gmssl_sm2.CryptSM2(private_key="", public_key=pair.public[1:].hex())
-    assert verifier.verify_with_sm3(signature.hex(), DIGEST)
+    verdicts = []
+    for _ in range(5):  # each signature has its own random k
+        signature = SoftwareSigner().sign_digest(pair.private, DIGEST)
+        try:
+            verdicts.append(verifier.verify_with_sm3(signature.hex(), DIGEST))
+        except TypeError:  # gmssl's point addition gives up on a coordinate that prints short
+            continue
+    assert verdicts and all(verdicts)
