@@ -115,9 +115,9 @@ class CompiledQuery:
         values = query.values_select or query.selected is not None
         if query.annotation_select or query.extra_select or (compiler.annotation_col_map and not values):
             raise NotCompilable("compiled queries do not carry annotations")
-        common = {"sql": sql, "params": params, "slots": tuple(slots), "query": compiler.query,
+        common = {"sql": sql, "params": params, "slots": tuple(slots), "query": query,
                   "expressions": [s[0] for s in select[:compiler.col_count]],
-                  "for_update": compiler.query.select_for_update, "converters": weakref.WeakKeyDictionary()}
+                  "for_update": query.select_for_update, "converters": weakref.WeakKeyDictionary()}
         if values:  # values_list: the columns in the order named
             return _Compiled(model=None, init_list=[], start=0, end=compiler.col_count, populators=[], **common)
         fields = klass_info["select_fields"]

@@ -23,15 +23,20 @@ from django.db.models import Model
 _PARTS: dict[tuple[type[Model], tuple[str, ...], str], tuple[str, list]] = {}
 
 
+def _set_clause(model: type[Model], names, conn, what: str) -> tuple[str, list]:
+    """``"col" = %s, …`` for the named fields, and the fields; only concrete, non-key columns."""
+    meta = model._meta
+    fields = [meta.get_field(name) for name in names]
+    if any(not f.concrete or f.primary_key or f.many_to_many for f in fields):
+        raise ValueError(f"{what} writes concrete, non-key columns of {meta.label}: {tuple(names)}")
+    return ", ".join(f"{conn.ops.quote_name(f.column)} = %s" for f in fields), fields
+
+
 def _parts(model: type[Model], names: tuple[str, ...], conn) -> tuple[str, list]:
     key = (model, names, conn.vendor)
     if key not in _PARTS:
-        meta = model._meta
-        fields = [meta.get_field(name) for name in names]
-        if any(not f.concrete or f.primary_key or f.many_to_many for f in fields):
-            raise ValueError(f"save_fields writes concrete, non-key columns of {meta.label}: {names}")
-        quote = conn.ops.quote_name
-        sets = ", ".join(f"{quote(f.column)} = %s" for f in fields)
+        meta, quote = model._meta, conn.ops.quote_name
+        sets, fields = _set_clause(model, names, conn, "save_fields")
         _PARTS[key] = (f"UPDATE {quote(meta.db_table)} SET {sets} WHERE {quote(meta.pk.column)} = %s", fields)
     return _PARTS[key]
 
@@ -72,14 +77,11 @@ def update_if(model: type[Model], pk: int, *, where: dict, values: dict, using: 
     key = (model, tuple(values), shape, conn.vendor)
     if key not in _GUARDED:
         meta, quote = model._meta, conn.ops.quote_name
-        targets = [meta.get_field(name) for name in values]
+        sets, targets = _set_clause(model, values, conn, "update_if")
         tests = [meta.get_field(name) for name, _arity in shape]
-        if any(not f.concrete or f.primary_key or f.many_to_many for f in targets):
-            raise ValueError(f"update_if writes concrete, non-key columns of {meta.label}: {tuple(values)}")
         conditions = [f"{quote(meta.pk.column)} = %s"] + [
             f"{quote(f.column)} = %s" if arity is None else f"{quote(f.column)} IN ({', '.join(['%s'] * arity)})"
             for f, (_name, arity) in zip(tests, shape, strict=True)]
-        sets = ", ".join(f"{quote(f.column)} = %s" for f in targets)
         _GUARDED[key] = (f"UPDATE {quote(meta.db_table)} SET {sets} WHERE {' AND '.join(conditions)}", targets, tests)
     sql, targets, tests = _GUARDED[key]
     params = [_prep(f, v, conn) for f, v in zip(targets, values.values(), strict=True)]

@@ -3,8 +3,8 @@
 ``send`` makes one ``Message`` per recipient and channel with the caller's transaction: the
 transaction's messages are written together just before it commits, in one INSERT (as audit
 entries are; ``core.db.pending``), so a rolled-back action sends nothing; e-mail and SMS are
-handed to the task worker after the commit. Delivery claims a message (queued → sending) with a conditional update, so a task
-run twice, or by two workers, sends it once.
+handed to the task worker after the commit. Delivery claims a message (queued → sending)
+with a conditional update, so a task run twice, or by two workers, sends it once.
 """
 
 from __future__ import annotations
