@@ -14,15 +14,18 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from lxml import etree
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
+from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, WorkflowConverter
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
@@ -84,7 +87,27 @@ class Loaded:
     has_timers: bool = False
 
 
-SERIALIZER = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(SPIFF_CONFIG))
+class _SpecByReference(BpmnWorkflowConverter):
+    """A running workflow without its process spec: the state names the spec by its digest and the
+    spec itself is stored once (``ProcessSpec``), so each step neither rebuilds nor rewrites it.
+
+    A state written before this (with the spec inline) restores as the serialiser wrote it."""
+
+    def to_dict(self, workflow: BpmnWorkflow) -> dict:
+        dct = WorkflowConverter.to_dict(self, workflow)
+        dct["spec"] = _reference(workflow.spec)
+        dct["subprocess_specs"] = self.mapping_to_dict(workflow.subprocess_specs)
+        dct["subprocesses"] = self.mapping_to_dict(workflow.subprocesses)
+        dct["bpmn_events"] = self.registry.convert(workflow.bpmn_events)
+        return dct
+
+    def from_dict(self, dct: dict) -> BpmnWorkflow:
+        if "typename" not in dct["spec"]:
+            dct["spec"] = _spec_by_reference(dct["spec"])  # an object: the registry passes it through
+        return super().from_dict(dct)
+
+
+SERIALIZER = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure({**SPIFF_CONFIG, BpmnWorkflow: _SpecByReference}))
 
 _SAFE_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
                                remove_comments=True)
@@ -504,7 +527,65 @@ def dump(workflow: BpmnWorkflow) -> str:
 
 def restore(state: str | dict, *, allow_scripts: bool) -> BpmnWorkflow:
     state = json.loads(state) if isinstance(state, str) else dict(state)
+    if state.get(SERIALIZER.VERSION_KEY) != SERIALIZER.VERSION and "typename" not in state["spec"]:
+        # written by an older serialiser: put the spec back inline so its migrations see all of it
+        state["spec"] = json.loads(_stored_spec(state["spec"]))
     SERIALIZER.migrate(state)
     workflow = SERIALIZER.from_dict(state)
     workflow.script_engine = script_engine(allow_scripts=allow_scripts)
     return workflow
+
+
+# --- process specs, stored once and named by digest --------------------------------------------
+
+_DIGESTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # spec object → (digest, JSON text)
+_SPECS: dict[str, Any] = {}  # digest → the spec object restores use
+_WRITTEN: set[str] = set()  # digests this process has seen committed
+
+
+def _reference(spec: Any) -> dict:
+    """``{"sha256", "key"}`` naming ``spec``; stores the spec (once) in the current transaction."""
+    known = _DIGESTS.get(spec)
+    if known is None:
+        text = json.dumps(SERIALIZER.registry.convert(spec), ensure_ascii=False)
+        digest = hashlib.sha256(f"{SERIALIZER.VERSION}\n{text}".encode()).hexdigest()
+        known = _DIGESTS[spec] = (digest, text)
+        _SPECS.setdefault(digest, spec)
+    digest, text = known
+    if digest not in _WRITTEN:
+        from zhengtong.services.workflow.models import ProcessSpec
+
+        ProcessSpec.objects.bulk_create([ProcessSpec(sha256=digest, process_key=spec.name, spec=text,
+                                                     serializer_version=SERIALIZER.VERSION)], ignore_conflicts=True)
+        transaction.on_commit(functools.partial(_WRITTEN.add, digest))
+    return {"sha256": digest, "key": spec.name}
+
+
+def _stored_spec(reference: dict) -> str:
+    from zhengtong.services.workflow.models import ProcessSpec
+
+    text = ProcessSpec.objects.filter(sha256=reference["sha256"]).values_list("spec", flat=True).first()
+    if text is None:
+        raise DefinitionError(_("流程 %(key)s 的版本 %(digest)s 已不存在，办件无法继续办理")
+                              % {"key": reference.get("key", "?"), "digest": reference["sha256"][:12]})
+    return text
+
+
+def _spec_by_reference(reference: dict) -> Any:
+    spec = _SPECS.get(reference["sha256"])
+    if spec is None:
+        text = _stored_spec(reference)
+        spec = SERIALIZER.registry.restore(json.loads(text))
+        _DIGESTS[spec] = (reference["sha256"], text)
+        spec = _SPECS.setdefault(reference["sha256"], spec)
+    return spec
+
+
+def forget_specs() -> None:
+    """Drop every spec held in memory (parsed shipped processes included): the next restore reads
+    the stored spec, as a fresh process would."""
+    _shipped.cache_clear()
+    _uploaded.cache_clear()
+    _DIGESTS.clear()
+    _SPECS.clear()
+    _WRITTEN.clear()

@@ -133,3 +133,22 @@ class WorkTask(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application_id} {self.label}"
+
+
+class ProcessSpec(models.Model):
+    """A process as the workflow serialiser writes it, stored once per content and named by its
+    SHA-256 (taken over the serialiser's version and the text). A running instance's state names
+    its spec, so a process changed later — a new release of a shipped one — does not change a case
+    already under way, and no step rewrites the spec."""
+
+    sha256 = models.CharField(max_length=64, unique=True)
+    process_key = models.CharField("流程编码", max_length=60)
+    serializer_version = models.CharField(max_length=20)
+    spec = models.TextField()  # JSON text, kept as written (the serialiser rebuilds in that order)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "流程版本"
+
+    def __str__(self) -> str:
+        return f"{self.process_key} {self.sha256[:12]}"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from django.core.exceptions import PermissionDenied
 from SpiffWorkflow.util.task import TaskState
@@ -19,6 +21,7 @@ from zhengtong.services.workflow.models import (
     InstanceStatus,
     ProcessConfig,
     ProcessInstance,
+    ProcessSpec,
     TaskStatus,
     WorkTask,
 )
@@ -188,7 +191,7 @@ def test_the_instance_survives_a_reload_from_the_database_mid_process(app_factor
     app = app_factory("parallel")
     start_process(app, actor=approver)
     complete_task(only(app), actor=approver, outcome="approve")
-    definitions._shipped.cache_clear()  # nothing in memory: the parsed spec and the workflow
+    definitions.forget_specs()  # nothing in memory: the parsed spec and the workflow
     stored = ProcessInstance.objects.get(application=app)
     assert stored.version == 3
     workflow = definitions.restore(stored.state, allow_scripts=False)
@@ -196,6 +199,60 @@ def test_the_instance_survives_a_reload_from_the_database_mid_process(app_factor
     assert ready == {t.spiff_id for t in open_tasks(app)}
     complete_task(open_tasks(app)[0], actor=co_approvers["住建"], outcome="approve")
     assert len(open_tasks(app)) == 2
+
+
+def test_the_state_names_its_spec_which_is_stored_once(app_factory, approver, parallel_config):
+    first, second = app_factory("parallel"), app_factory("parallel")
+    start_process(first, actor=approver)
+    start_process(second, actor=approver)
+    complete_task(only(first), actor=approver, outcome="approve")
+    states = [json.loads(i.state) for i in ProcessInstance.objects.order_by("pk")]
+    assert [s["spec"]["key"] for s in states] == ["parallel", "parallel"]
+    assert "task_specs" not in states[0]["spec"] and states[0]["spec"] == states[1]["spec"]
+    stored = ProcessSpec.objects.get()
+    assert (stored.sha256, stored.process_key) == (states[0]["spec"]["sha256"], "parallel")
+    assert "task_specs" in json.loads(stored.spec)
+
+
+def test_a_running_case_keeps_its_process_when_the_shipped_one_changes(app_factory, approver, dept_head,
+                                                                       parallel_config, co_approvers, monkeypatch):
+    running = app_factory("parallel")
+    start_process(running, actor=approver)
+    definitions.forget_specs()  # a new release whose "parallel" is the simple process
+    shipped, simple = definitions._shipped, definitions._shipped("simple")
+    monkeypatch.setattr(definitions, "_shipped", lambda key: simple if key == "parallel" else shipped(key))
+    complete_task(only(running), actor=approver, outcome="approve")
+    assert len(open_tasks(running)) == 3  # still the parallel branches it started with
+    new = app_factory("parallel")
+    start_process(new, actor=approver)
+    assert only(new).spec_name == "review"
+    complete_task(only(new), actor=approver, outcome="approve")
+    assert only(new).decision  # the new release's process: review, then decide
+    assert ProcessSpec.objects.count() == 2
+
+
+def test_a_state_with_its_spec_inline_still_restores_and_is_rewritten_by_reference(app_factory, approver,
+                                                                                   parallel_config):
+    app = app_factory("parallel")
+    instance = start_process(app, actor=approver)
+    state = json.loads(instance.state)
+    state["spec"] = json.loads(ProcessSpec.objects.get(sha256=state["spec"]["sha256"]).spec)
+    ProcessInstance.objects.filter(pk=instance.pk).update(state=json.dumps(state, ensure_ascii=False))
+    ProcessSpec.objects.all().delete()
+    definitions.forget_specs()
+    complete_task(only(app), actor=approver, outcome="approve")
+    assert len(open_tasks(app)) == 3
+    assert json.loads(ProcessInstance.objects.get(pk=instance.pk).state)["spec"]["key"] == "parallel"
+    assert ProcessSpec.objects.count() == 1
+
+
+def test_a_state_whose_spec_is_gone_is_refused_with_a_message(app_factory, approver):
+    app = app_factory("simple")
+    instance = start_process(app, actor=approver)
+    ProcessSpec.objects.all().delete()
+    definitions.forget_specs()
+    with pytest.raises(definitions.DefinitionError, match="已不存在"):
+        definitions.restore(ProcessInstance.objects.get(pk=instance.pk).state, allow_scripts=False)
 
 
 def test_starting_twice_or_an_unknown_process_is_refused(app_factory, approver):
