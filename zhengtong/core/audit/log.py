@@ -36,6 +36,8 @@ from zhengtong.lib.gm import sm3_hex
 _PG_LOCK_KEY = 0x5A54_4155  # "ZTAU"
 
 _TAIL_SQL = f"SELECT seq, hash FROM {AuditEntry._meta.db_table} ORDER BY seq DESC LIMIT 1"
+# PostgreSQL: the lock and the tail read after it, in one round trip (migration 0003)
+_PG_TAIL_SQL = f"SELECT seq, hash FROM audit_chain_tail({_PG_LOCK_KEY})"
 
 CHAIN_FIELDS = ("seq", "at", "actor_id", "actor_name", "role", "ip", "action",
                 "object_type", "object_id", "object_repr", "before", "after")
@@ -71,10 +73,12 @@ def chain_hash(prev_hash: str, values: dict[str, Any]) -> str:
     return sm3_hex(prev_hash.encode() + canonical(values))
 
 
-def _lock_tail(conn) -> None:
-    if conn.vendor == "postgresql":
-        with conn.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_PG_LOCK_KEY])
+def _locked_tail(conn) -> tuple[int, str] | None:
+    """The chain's last ``(seq, hash)``, read once this transaction holds the chain (PostgreSQL:
+    its advisory lock; SQLite: the write lock the caller's transaction takes at its first write)."""
+    with conn.cursor() as cursor:  # hot path: skip the ORM's query compilation
+        cursor.execute(_PG_TAIL_SQL if conn.vendor == "postgresql" else _TAIL_SQL)
+        return cursor.fetchone()
 
 
 def _role_of(actor) -> str:
@@ -136,10 +140,7 @@ def write_pending(conn=None) -> int:
     pending = waiting(conn, _Pending)
     if not pending:
         return 0
-    _lock_tail(conn)
-    with conn.cursor() as cursor:  # hot path: skip the ORM's query compilation
-        cursor.execute(_TAIL_SQL)
-        tail = cursor.fetchone()
+    tail = _locked_tail(conn)
     seq, prev = (tail[0] + 1, tail[1]) if tail else (1, GENESIS_HASH)
     entries = []
     for hook in pending:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from zhengtong.core.audit.log import record
 from zhengtong.core.db.compiled import CompiledQuery
+from zhengtong.core.db.nesting import joinable
 from zhengtong.core.db.updates import save_fields, update_if
 from zhengtong.core.permissions.checks import require
 from zhengtong.core.timelimits import actions as clocks
@@ -141,7 +142,7 @@ def do_refuse(app: Application, *, reason: str, actor) -> Application:
     return app
 
 
-@transaction.atomic
+@joinable
 def do_decide(application: Application, *, granted: bool, reason: str, actor) -> Application:
     """准予 / 不予许可. Called by the workflow engine when the decision task completes."""
     reason = (reason or "").strip()

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from zhengtong.core.audit.log import record
 from zhengtong.core.db.inserts import insert
+from zhengtong.core.db.nesting import joined
 from zhengtong.core.notify.actions import send  # noqa: F401  (used by actions too)
 from zhengtong.core.permissions.checks import holder_ids
 from zhengtong.core.timelimits import actions as clocks
@@ -47,7 +48,7 @@ def optional_hook(module: str, name: str, *, level: int = logging.WARNING) -> Ca
 def start_process(app: Application, *, actor) -> Any:
     """The started process instance, or None when no engine is installed."""
     hook = optional_hook("zhengtong.services.workflow.engine", "start_process")
-    return hook(app, actor=actor) if hook is not None else None
+    return joined(hook, app, actor=actor) if hook is not None else None
 
 
 def cancel_process(app: Application, *, actor) -> None:
@@ -58,7 +59,7 @@ def cancel_process(app: Application, *, actor) -> None:
 
 def issue_bill(target, *, actor) -> Any:
     hook = optional_hook("zhengtong.services.billing.actions", "issue_bill")
-    return hook(target, actor=actor) if hook is not None else None
+    return joined(hook, target, actor=actor) if hook is not None else None
 
 
 def cancel_bill(app: Application, *, actor, reason: str) -> Any:
@@ -71,7 +72,7 @@ def cancel_bill(app: Application, *, actor, reason: str) -> Any:
 
 def issue_licence(app: Application, *, actor) -> Any:
     hook = optional_hook("zhengtong.services.billing.actions", "issue_licence")
-    return hook(app, actor=actor) if hook is not None else None
+    return joined(hook, app, actor=actor) if hook is not None else None
 
 
 # ---------------------------------------------------------------- timeline and audit

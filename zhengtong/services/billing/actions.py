@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from zhengtong.core.audit.log import record
 from zhengtong.core.db.compiled import CompiledQuery
 from zhengtong.core.db.counters import increment
+from zhengtong.core.db.nesting import joinable
 from zhengtong.core.notify.actions import send
 from zhengtong.core.permissions.checks import require
 from zhengtong.core.seals.actions import SealError, revoke_as_system
@@ -131,7 +132,7 @@ def _bill_header(target: Application | BundleApplication, cases: list[Applicatio
     return {"department": department, "payer": target.applicant, "payer_name": payer_name[:150]}
 
 
-@transaction.atomic
+@joinable
 def issue_bill(target: Application | BundleApplication, *, actor) -> Bill | None:
     """The one bill for a case or bundle (一单式收费); None when every item is free. Idempotent."""
     if isinstance(target, Application) and target.bundle_application_id:
@@ -275,7 +276,7 @@ def _mark_paid(bill: Bill, now) -> None:
 _LICENCE_OF = CompiledQuery(lambda application_id: License.objects.filter(application=application_id).order_by("pk")[:1])
 
 
-@transaction.atomic
+@joinable
 def issue_licence(application: Application, *, actor, valid_until: date | None = None) -> License:
     """Render, store, seal and record the e-licence of a granted case. Idempotent."""
     existing = _LICENCE_OF.first(application.pk)

@@ -29,6 +29,7 @@ from SpiffWorkflow.util.task import TaskState
 from zhengtong.core.audit.log import record
 from zhengtong.core.db.compiled import CompiledQuery
 from zhengtong.core.db.inserts import insert
+from zhengtong.core.db.nesting import joinable, joined
 from zhengtong.core.db.updates import save_fields
 from zhengtong.core.notify.actions import send
 from zhengtong.core.permissions.checks import require
@@ -156,7 +157,7 @@ def _event(app, actor, action: str, note: str = "", public: bool = True) -> None
 # --- start and cancel ---------------------------------------------------------------------
 
 
-@transaction.atomic
+@joinable
 def start_process(application, *, actor) -> ProcessInstance:
     """Start the approval process named by the application's item version (called on acceptance)."""
     if ProcessInstance.objects.filter(application=application).exists():
@@ -328,7 +329,7 @@ def _decide(instance, task: WorkTask, actor, outcome: str, comment: str, rejecti
     from zhengtong.services.applications.errors import ApplicationError
 
     try:
-        application_actions.do_decide(instance.application, granted=granted, reason=reason, actor=actor)
+        joined(application_actions.do_decide, instance.application, granted=granted, reason=reason, actor=actor)
     except ApplicationError as exc:  # e.g. the case is waiting for a supplement: 409, not a crash
         raise WorkflowError(exc.message, status=exc.status, code=exc.code or "conflict") from exc
 
