@@ -3,7 +3,8 @@
 ``send`` makes one ``Message`` per recipient and channel with the caller's transaction: the
 transaction's messages are written together just before it commits, in one INSERT (as audit
 entries are; ``core.db.pending``), so a rolled-back action sends nothing; e-mail and SMS are
-handed to the task worker after the commit. Delivery claims a message (queued → sending)
+queued for the task worker in the same transaction (database task queue) or after the commit
+(any other task backend). Delivery claims a message (queued → sending)
 with a conditional update, so a task run twice, or by two workers, sends it once.
 """
 
@@ -18,7 +19,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
-from django.db import connection, transaction
+from django.db import connection, router, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -61,7 +62,7 @@ def send(recipients: Any, *, subject: str = "", body: str = "", channels: Sequen
          link: str = "", template: str = "", obj: Any = None, context: dict[str, Any] | None = None,
          actor: Any = None) -> list[Message]:
     """Record a message for every recipient (a user, users or user ids) and channel; e-mail and
-    SMS go out after commit. The messages get their ids when the transaction commits (or when
+    SMS are queued with the commit. The messages get their ids when the transaction commits (or when
     it reads messages)."""
     subject, body = _fill(template, subject, body, context)
     if not subject or not body:
@@ -85,17 +86,21 @@ def send(recipients: Any, *, subject: str = "", body: str = "", channels: Sequen
 
 
 class _Outgoing(Waiting):
-    """One send's messages, held for the commit (``core.db.pending``); after the commit it
-    hands the e-mail and SMS among them to the task worker — one task per send, not per
-    message."""
+    """One send's messages, held for the commit (``core.db.pending``). The e-mail and SMS
+    among them go to the task worker: queued with the messages' own write when the task queue
+    is a table of the same database (committed together — an accepted message cannot be lost
+    between the commit and its queueing), else after the commit, one task per send."""
 
-    __slots__ = ("messages",)
+    __slots__ = ("messages", "queued")
 
     def __init__(self, messages: list[Message]) -> None:
         super().__init__()
         self.messages = messages
+        self.queued = False
 
     def __call__(self) -> None:
+        if self.queued:
+            return
         if self.written_by is None:  # run without a commit before it (tests that run the hooks)
             insert(self.messages)
             self.written_by = AT_COMMIT
@@ -117,7 +122,23 @@ def write_pending(conn=None) -> int:
     if messages:
         insert(messages, using=conn.alias)
         mark_written(conn, hooks)
+        if _queue_is_in(conn.alias):
+            outgoing = [message.pk for message in messages if message.channel != Channel.INBOX]
+            if outgoing:
+                _enqueue(*outgoing)  # one task for the transaction's messages, in the transaction
+            for hook in hooks:
+                hook.queued = True
     return len(messages)
+
+
+def _queue_is_in(alias: str) -> bool:
+    """Whether delivery tasks are rows of database ``alias`` (the database task backend)."""
+    from django_tasks_db import DatabaseBackend
+    from django_tasks_db.models import DBTaskResult
+
+    from zhengtong.core.notify.tasks import deliver_messages
+
+    return isinstance(deliver_messages.get_backend(), DatabaseBackend) and router.db_for_write(DBTaskResult) == alias
 
 
 def _enqueue(*message_ids: int) -> None:

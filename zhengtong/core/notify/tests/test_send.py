@@ -115,3 +115,25 @@ def test_related_object_is_recorded(applicant, clerk):
 def test_an_unknown_channel_is_refused(applicant):
     with pytest.raises(ValueError):
         actions.send(applicant, subject="s", body="b", channels=("pigeon",))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_the_database_task_queue_deliveries_are_queued_in_the_senders_transaction(applicant, settings):
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    with pytest.raises(RuntimeError), transaction.atomic():
+        actions.send(applicant, subject="s", body="b", channels=("sms",))
+        actions.write_pending()  # as the commit would
+        assert DBTaskResult.objects.count() == 1
+        raise RuntimeError
+    assert not DBTaskResult.objects.exists() and not Message.objects.exists()  # gone with the rollback
+    with transaction.atomic():
+        actions.send(applicant, subject="s", body="b", channels=("inbox", "sms", "email"))
+        actions.send(applicant, subject="s2", body="b2", channels=("sms",))
+    [task] = DBTaskResult.objects.all()  # one task for the transaction; nothing more after the commit
+    outgoing = list(Message.objects.exclude(channel="inbox").order_by("pk").values_list("pk", flat=True))
+    assert len(outgoing) == 3
+    assert task.task_path == "zhengtong.core.notify.tasks.deliver_messages"
+    assert task.args_kwargs == {"args": [outgoing], "kwargs": {}}
+    assert LoggingSmsBackend.outbox == []  # the worker delivers, not the sender
