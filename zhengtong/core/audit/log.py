@@ -128,7 +128,7 @@ def record(action: str, *, actor=None, obj=None, before: Any = None, after: Any 
     return entry
 
 
-@before_commit
+@before_commit(last=True)
 def write_pending(conn=None) -> int:
     """Link the transaction's pending entries to the tail and write them; returns how many.
 

@@ -11,15 +11,23 @@ from __future__ import annotations
 from collections.abc import Callable
 
 BEFORE_COMMIT: list[Callable] = []
+_LAST: list[Callable] = []  # ``before_commit(last=True)``: after every other
 
 
-def before_commit(func: Callable) -> Callable:
+def before_commit(func: Callable | None = None, *, last: bool = False) -> Callable:
     """Register ``func(connection)`` to run inside every transaction just before its commit.
 
     It runs after the last statement of the transaction's body; an exception it raises
-    rolls the whole transaction back (``atomic`` catches it from ``commit()``)."""
+    rolls the whole transaction back (``atomic`` catches it from ``commit()``). ``last``:
+    after the others — for work that takes a lock held until the commit (the audit chain),
+    so the others' writes are not made under it."""
+    if func is None:
+        return lambda f: before_commit(f, last=last)
     if func not in BEFORE_COMMIT:
+        if last:
+            _LAST.append(func)
         BEFORE_COMMIT.append(func)
+        BEFORE_COMMIT.sort(key=lambda f: f in _LAST)  # stable: registration order otherwise
     return func
 
 
