@@ -89,16 +89,18 @@ def _world() -> dict:
         legal_basis="—", conditions="—", process_description="—", statutory_days=20, promised_days=10,
         place="—", consultation="—", complaint="—", process_key="parallel", form_schema=SCHEMA,
         published_at=timezone.now())
-    Material.objects.create(version=version, name="场所证明", required=True, sort_order=1)
+    place = Material.objects.create(version=version, name="场所证明", required=True, sort_order=1)
     Material.objects.create(version=version, name="营业执照", required=True, shared_source="市场主体登记库", sort_order=2)
     item.current = version
     item.save(update_fields=["current"])
     return {"people": {k: u.pk for k, u in people.items()}, "applicants": [u.pk for u in applicants],
-            "version": version.pk, "market": market.pk}
+            "version": version.pk, "market": market.pk, "material": place.pk}
 
 
 def _lifecycle(world: dict, people: dict, applicant, version, times: dict[str, list[float]]) -> None:
-    material = f"m{version.materials.get(name='场所证明').pk}"
+    # The driver's own reads (which material to upload, which task is open, did it end well)
+    # are one query each and outside the per-step timings; they count in the lifecycle's CPU.
+    material = f"m{world['material']}"
     sub = Submission(applicant=applicant, data={"shop_name": "味道小馆", "address": "示范市中山路 8 号", "area": 60},
                      uploads={material: SimpleUploadedFile("place.pdf", PDF, content_type="application/pdf")})
     with _django.Timer() as t:
@@ -108,16 +110,17 @@ def _lifecycle(world: dict, people: dict, applicant, version, times: dict[str, l
         do_accept(app, actor=people["accept"])
     times["accept"].append(t.seconds)
     for step in STEPS[2:]:
-        task = WorkTask.objects.filter(application=app, status=TaskStatus.OPEN).order_by("pk").first()
         who = people[step]
+        open_tasks = WorkTask.objects.filter(application=app, status=TaskStatus.OPEN)
         if step.startswith("branch"):
-            task = WorkTask.objects.get(application=app, status=TaskStatus.OPEN, department=who.department)
+            task = open_tasks.get(department=who.department)
+        else:
+            task = open_tasks.order_by("pk").first()
         with _django.Timer() as t:
             complete_task(task, actor=who, outcome="approve", comment="同意")
         times[step].append(t.seconds)
-    app.refresh_from_db()
-    if app.status != Status.GRANTED or not hasattr(app, "license"):
-        raise SystemExit(f"lifecycle did not end in a sealed licence: {app.number} {app.status}")
+    if not Application.objects.filter(pk=app.pk, status=Status.GRANTED, license__isnull=False).exists():
+        raise SystemExit(f"lifecycle did not end in a sealed licence: {app.number}")
 
 
 def _objects(world: dict) -> tuple[dict, list, ItemVersion]:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from zhengtong.core.calendar import days
+from zhengtong.core.db.compiled import CompiledQuery
 from zhengtong.core.db.inserts import insert
 from zhengtong.core.notify import actions as notify
 from zhengtong.core.timelimits.models import LimitUnit, TimedCase
@@ -40,14 +42,18 @@ def record_outcome(case: TimedCase) -> CaseOutcome:
     return outcome
 
 
+_KIND = CompiledQuery(lambda user_id: get_user_model().objects.filter(pk=user_id).values_list("kind"))
+
+
 def invite_rating(case: TimedCase) -> RatingInvitation | None:
-    party = case.party
-    if party is None or getattr(party, "kind", "") == "staff":
+    """Invite the case's party to rate it — a citizen or an enterprise, never a civil servant."""
+    kind = _KIND.all(case.party_id) if case.party_id is not None else []
+    if not kind or kind[0][0] == "staff":
         return None
     # A case finishes once (``finish_case`` refuses a finished one, under the case's row lock),
     # so it is invited once: no read first; the one-to-one key would refuse a second.
-    invitation = RatingInvitation.objects.create(case=case, party=party)
-    notify.send(party, subject=_("请对“%(title)s”的办理进行评价") % {"title": case.title},
+    [invitation] = insert([RatingInvitation(case=case, party_id=case.party_id)])
+    notify.send(case.party_id, subject=_("请对“%(title)s”的办理进行评价") % {"title": case.title},
                 body=_("您的事项“%(title)s”已办结，欢迎对本次服务作出评价（好差评）。") % {"title": case.title},
                 channels=("inbox",), link=reverse("supervision:rate", args=[case.pk]), obj=case)
     return invitation

@@ -5,26 +5,54 @@ with the statement's parts built once per model and database vendor.
 use; audit entries and messages are written several times in every action. Values are
 prepared as ``Model.save`` prepares them (``pre_save`` — ``auto_now_add`` included — then
 ``get_db_prep_save``), and the new ids are set on the objects in the order the rows were
-given, as ``bulk_create`` does on PostgreSQL and SQLite."""
+given, as ``bulk_create`` does on PostgreSQL and SQLite. On PostgreSQL several rows go as one
+array per column (``INSERT … SELECT * FROM UNNEST(…)``), as ``bulk_create`` sends them there."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from django.db import connections, router
 from django.db.models import Model
 
 BATCH = 500  # rows per statement: SQLite allows 32,766 parameters; the widest row here has 19
 
-_PARTS: dict[tuple[type[Model], str], tuple[str, str, str, list]] = {}
+
+@dataclass(frozen=True)
+class _Parts:
+    head: str  # INSERT INTO t (columns) VALUES
+    row: str  # (%s, %s, …)
+    tail: str  # RETURNING id
+    fields: list
+    unnest: str | None  # PostgreSQL: the whole statement for any number of rows
 
 
-def _parts(model: type[Model], conn) -> tuple[str, str, str, list]:
+_PARTS: dict[tuple[type[Model], str], _Parts] = {}
+
+
+def _unnestable(fields: list, conn) -> bool:
+    """Whether every column's values can travel as one typed array (as Django's own
+    ``bulk_create`` decides on PostgreSQL)."""
+    return not any(hasattr(f, "get_placeholder") for f in fields) and all(
+        (f.target_field if f.is_relation else f).get_internal_type() in conn.data_types for f in fields)
+
+
+def _parts(model: type[Model], conn) -> _Parts:
     key = (model, conn.vendor)
     if key not in _PARTS:
         meta = model._meta
         fields = [f for f in meta.concrete_fields if f is not meta.auto_field]  # a given key is written
         quote = conn.ops.quote_name
-        _PARTS[key] = (f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) VALUES ",
-                       f"({', '.join(['%s'] * len(fields))})", f" RETURNING {quote(meta.pk.column)}", fields)
+        into = f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
+        tail = f" RETURNING {quote(meta.pk.column)}"
+        unnest = None
+        if conn.vendor == "postgresql" and _unnestable(fields, conn):
+            # One array per column: one statement text for any number of rows, so psycopg
+            # converts it once and PostgreSQL prepares and plans it once — a multi-row VALUES
+            # is a new statement for every row count. Types without their length, as Django does.
+            arrays = ", ".join(f"(%s)::{f.db_type(conn).split('(')[0]}[]" for f in fields)
+            unnest = f"{into}SELECT * FROM UNNEST({arrays}){tail}"
+        _PARTS[key] = _Parts(into + "VALUES ", f"({', '.join(['%s'] * len(fields))})", tail, fields, unnest)
     return _PARTS[key]
 
 
@@ -36,12 +64,18 @@ def insert(objs: list[Model], *, using: str | None = None) -> list[Model]:
     model = type(objs[0])
     using = using or router.db_for_write(model)
     conn = connections[using]
-    head, row, tail, fields = _parts(model, conn)
+    parts = _parts(model, conn)
+    fields = parts.fields
     for start in range(0, len(objs), BATCH):
         batch = objs[start:start + BATCH]
         params = [f.get_db_prep_save(f.pre_save(obj, True), conn) for obj in batch for f in fields]
+        if parts.unnest and len(batch) > 1 and not any(hasattr(value, "as_sql") for value in params):
+            width = len(fields)
+            sql, params = parts.unnest, [params[i::width] for i in range(width)]
+        else:
+            sql = parts.head + ", ".join([parts.row] * len(batch)) + parts.tail
         with conn.cursor() as cursor:
-            cursor.execute(head + ", ".join([row] * len(batch)) + tail, params)
+            cursor.execute(sql, params)
             ids = [r[0] for r in cursor.fetchall()]
         for obj, pk in zip(batch, ids, strict=True):
             obj.pk = pk

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from zhengtong.core.audit.log import record
+from zhengtong.core.db.inserts import insert
 from zhengtong.core.db.updates import save_fields
 from zhengtong.core.files.kinds import DEFAULT_KINDS, KINDS, detect
 from zhengtong.core.files.models import Attachment
@@ -120,7 +121,7 @@ def do_store_attachment(checked: CheckedUpload, *, actor, object_type: str = "",
     try:
         with transaction.atomic(savepoint=False):
             attachment.file.save(f"upload{ext}", checked.file, save=False)
-            attachment.save(force_insert=True)
+            insert([attachment])  # the file is stored (above): its pre_save does not store it again
             record("files.attachment.store", actor=actor, obj=attachment, after=attachment.audit_view())
     except BaseException:
         _discard(attachment)

@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from zhengtong.core.audit.log import record
+from zhengtong.core.db.compiled import CompiledQuery
+from zhengtong.core.db.inserts import insert
 from zhengtong.core.files.actions import (
     check_upload,
     discard_on_rollback,
@@ -81,9 +83,9 @@ def _sign(seal: Seal, attachment: Any, title: str, *, actor) -> SignedDocument:
     signature = signer.sign_digest(open_private_key(seal), digest)
     if not signer.verify_digest(bytes.fromhex(seal.public_key), digest, signature):
         raise SealError(_("签名自检失败，请联系系统管理员检查签名服务。"))
-    document = SignedDocument.objects.create(
+    [document] = insert([SignedDocument(
         seal=seal, title=title, file_name=attachment.original_name, size=attachment.size,
-        sm3=attachment.sm3, signature=signature.hex(), attachment=attachment, signed_by=actor)
+        sm3=attachment.sm3, signature=signature.hex(), attachment=attachment, signed_by=actor)])
     record("seals.document.sign", actor=actor, obj=document,
            after={"seal": seal.pk, "title": title, "file": attachment.original_name, "sm3": document.sm3,
                   "signature": document.signature, "verify_code": document.verify_code})
@@ -107,6 +109,9 @@ def sign_as_system(seal: Seal, uploaded, title: str, *, allowed_kinds: frozenset
     return _store_and_sign(seal, uploaded, title, actor=None, allowed_kinds=allowed_kinds)
 
 
+_LOCK_ACTIVE = CompiledQuery(lambda pk: Seal.objects.select_for_update().filter(pk=pk, active=True).values_list("pk"))
+
+
 def _store_and_sign(seal: Seal, uploaded, title: str, *, actor, allowed_kinds: frozenset[str]) -> SignedDocument:
     title = (title or "").strip()
     if not title:
@@ -115,7 +120,7 @@ def _store_and_sign(seal: Seal, uploaded, title: str, *, actor, allowed_kinds: f
     attachment = None
     try:
         with transaction.atomic():
-            if not Seal.objects.select_for_update().filter(pk=seal.pk, active=True).exists():
+            if not _LOCK_ACTIVE.all(seal.pk):
                 raise SealError(_("印章“%(name)s”已停用，不能再用于签章。") % {"name": seal.name})
             attachment = do_store_attachment(checked, actor=actor, object_type=OBJECT_TYPE)
             document = _sign(seal, attachment, title, actor=actor)

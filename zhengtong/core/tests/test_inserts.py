@@ -48,3 +48,28 @@ def test_a_model_whose_key_is_given_writes_that_key(city):
                                             finished_on=date(2025, 3, 5), month=date(2025, 3, 1), late=False,
                                             statutory_late=False, working_days_used=2, limit_days=5)])
     assert outcome.pk == case.pk and CaseOutcome.objects.get(case=case).working_days_used == 2
+
+
+@pytest.mark.django_db
+def test_on_postgresql_rows_go_as_arrays_in_one_statement_text_for_any_count(applicant, clerk):
+    if connection.vendor != "postgresql":
+        pytest.skip("the array form is PostgreSQL's")
+    from django.utils import timezone
+
+    from zhengtong.core.audit.models import AuditEntry
+
+    def entries(first: int, count: int) -> list[AuditEntry]:
+        return [AuditEntry(seq=first + i, at=timezone.now(), actor_id=clerk.pk if i % 2 else None,
+                           actor_name="窗口" if i % 2 else "", action="test.insert", object_id=str(i),
+                           before=None if i % 2 else {"状态": "旧", "n": [1, 2]}, after={"i": i},
+                           prev_hash="p" * 64, hash=f"{i:064d}") for i in range(count)]
+
+    with CaptureQueriesContext(connection) as queries:
+        two, five = inserts.insert(entries(10_001, 2)), inserts.insert(entries(20_001, 5))
+    assert len(queries.captured_queries) == 2 and all("UNNEST" in q["sql"] for q in queries.captured_queries)
+    stored = {e.pk: e for e in AuditEntry.objects.filter(action="test.insert")}
+    assert len(stored) == 7
+    for entry in two + five:  # each id belongs to its own row, every type kept
+        row = stored[entry.pk]
+        assert (row.seq, row.actor_id, row.before, row.after, row.at) == (
+            entry.seq, entry.actor_id, entry.before, entry.after, entry.at)

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhengtong.core.audit.log import record
+from zhengtong.core.db.inserts import insert
 from zhengtong.core.db.updates import save_fields
 from zhengtong.core.files.actions import (
     CheckedUpload,
@@ -193,31 +194,34 @@ class _Stored:
             discard_on_rollback(att)
 
 
-def _materials_for(app: Application, filled: list[Filled]) -> None:
+def _materials_for(app: Application, filled: list[Filled]) -> list[ProvidedMaterial]:
+    """The application's provided materials, written in one INSERT (in the form's order)."""
     own = {material.pk for material in materials_of(app.item_version)}
+    rows = []
     for item in filled:
         material = next((m for m in item.slot.materials if m.pk in own), None)
         if material is None:
             continue
         if item.slot.shared:
-            ProvidedMaterial.objects.create(application=app, material=material, name=material.name,
-                                            status=MaterialStatus.SHARED,
-                                            note=_("共享获取：%(src)s") % {"src": item.slot.shared_source})
+            rows.append(ProvidedMaterial(application=app, material=material, name=material.name,
+                                         status=MaterialStatus.SHARED,
+                                         note=_("共享获取：%(src)s") % {"src": item.slot.shared_source}))
         elif item.attachment is not None:
-            ProvidedMaterial.objects.create(application=app, material=material, name=material.name,
-                                            attachment=item.attachment, status=MaterialStatus.PROVIDED)
+            rows.append(ProvidedMaterial(application=app, material=material, name=material.name,
+                                         attachment=item.attachment, status=MaterialStatus.PROVIDED))
+    return insert(rows)
 
 
 def _new_application(version: ItemVersion, sub: Submission, data: dict, *, actor, bundle=None) -> Application:
     name, id_number, mobile = applicant_identity(sub.applicant)
     item = version.item
     now = timezone.now()
-    app = Application.objects.create(
+    [app] = insert([Application(
         number=next_number(item.region.code, timezone.localdate()), item_version=version,
         bundle_application=bundle, department=item.department, applicant=sub.applicant, applicant_name=name,
         applicant_id_number=id_number, contact_mobile=mobile, channel=sub.channel, status=Status.SUBMITTED,
         form_data=data, created_by=actor if sub.channel == Channel.WINDOW else None, submitted_at=now,
-        delivery=sub.delivery, delivery_address=sub.delivery_address)
+        delivery=sub.delivery, delivery_address=sub.delivery_address)])
     app.acceptance_case = clocks.open_case(
         case_type=ACCEPTANCE_CASE, object_type="applications.application", object_id=str(app.pk),
         title=f"{app.number} {version.name}", department=item.department, region=item.region,
@@ -227,10 +231,10 @@ def _new_application(version: ItemVersion, sub: Submission, data: dict, *, actor
     return app
 
 
-def _announce(app: Application, *, actor) -> None:
+def _announce(app: Application, materials: list[ProvidedMaterial], *, actor) -> None:
     tl.event(app, _("申报"), actor=actor, note=Channel(app.channel).label)
     tl.audit("application.submitted", app, actor=actor, before="", item=app.item_version.item.code,
-             channel=app.channel, materials=list(app.materials.values_list("name", "status")))
+             channel=app.channel, materials=[(m.name, m.status) for m in materials])
     tl.notify_applicant(app, _("办件 %(number)s 已提交") % {"number": app.number},
                         _("您申请的“%(item)s”已提交，办件编号 %(number)s，请等待受理。")
                         % {"item": app.item_version.name, "number": app.number}, actor=actor)
@@ -256,8 +260,7 @@ def check_submit_application(version: ItemVersion | None, sub: Submission, *, ac
             app = _new_application(version, sub, sub.data, actor=actor)
             for item in filled:
                 stored.attachment_for(item, actor=actor, object_type=APPLICATION_FILES, object_id=str(app.pk))
-            _materials_for(app, filled)
-            _announce(app, actor=actor)
+            _announce(app, _materials_for(app, filled), actor=actor)
     except BaseException:
         stored.discard()
         raise
@@ -298,8 +301,7 @@ def check_submit_bundle(bundle: Bundle, sub: Submission, *, actor) -> BundleAppl
             for version in versions:
                 app = _new_application(version, sub, _member_data(version.form_schema, sub.data), actor=actor,
                                        bundle=bundle_app)
-                _materials_for(app, filled)
-                _announce(app, actor=actor)
+                _announce(app, _materials_for(app, filled), actor=actor)
             record("applications.bundle.submitted", actor=actor, obj=bundle_app,
                       after={"bundle": bundle.code, "members": list(bundle_app.applications.values_list(
                           "number", flat=True))})

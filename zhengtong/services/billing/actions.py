@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from zhengtong.core.audit.log import record
 from zhengtong.core.db.compiled import CompiledQuery
 from zhengtong.core.db.counters import increment
+from zhengtong.core.db.inserts import insert
 from zhengtong.core.db.nesting import joinable
 from zhengtong.core.notify.actions import send
 from zhengtong.core.permissions.checks import require
@@ -132,12 +133,19 @@ def _bill_header(target: Application | BundleApplication, cases: list[Applicatio
     return {"department": department, "payer": target.applicant, "payer_name": payer_name[:150]}
 
 
+_BILL_OF_APPLICATION = CompiledQuery(lambda pk: Bill.objects.filter(application=pk).exclude(
+    status=BillStatus.CANCELLED).order_by("-created_at", "-id")[:1])
+_BILL_OF_BUNDLE = CompiledQuery(lambda pk: Bill.objects.filter(bundle_application=pk).exclude(
+    status=BillStatus.CANCELLED).order_by("-created_at", "-id")[:1])
+
+
 @joinable
 def issue_bill(target: Application | BundleApplication, *, actor) -> Bill | None:
     """The one bill for a case or bundle (一单式收费); None when every item is free. Idempotent."""
     if isinstance(target, Application) and target.bundle_application_id:
         target = target.bundle_application
-    existing = Bill.objects.filter(**_target_filter(target)).exclude(status=BillStatus.CANCELLED).first()
+    of = _BILL_OF_BUNDLE if isinstance(target, BundleApplication) else _BILL_OF_APPLICATION
+    existing = of.first(target.pk)
     if existing is not None:
         return existing
     if target.status in NOT_BILLABLE:
@@ -291,14 +299,14 @@ def issue_licence(application: Application, *, actor, valid_until: date | None =
     title = application.item_version.name[:200]
     document = seal_pdf(application.department, render_licence_pdf(sheet), f"{number}.pdf",
                         f"{title}（{word_number}）"[:200], actor=actor)
-    licence = License.objects.create(
+    [licence] = insert([License(
         number=number, word_number=word_number, application=application, department=application.department,
         holder=application.applicant, holder_name=application.applicant_name,
         holder_id_number=application.applicant_id_number, title=title,
         content=[{"label": label, "value": value} for label, value in sheet.fields], issued_at=issued_at,
         valid_until=valid_until, pdf=document.attachment, signed_document=document,
         delivery_method=application.delivery or DeliveryMethod.DOWNLOAD,
-        delivery_address=application.delivery_address)
+        delivery_address=application.delivery_address)])
     record("billing.licence.issue", actor=actor, obj=licence, after={
         "case": application.number, "number": number, "word_number": word_number, "sm3": document.sm3,
         "verify_code": document.verify_code, "delivery": licence.delivery_method})

@@ -51,6 +51,7 @@ def ensure_seal(department: Department) -> Seal:
     """The department's active seal, made now (system actor) if it has none."""
     seal = _ACTIVE_SEAL.first(department.pk)
     if seal is not None:
+        seal.department = department  # the row the caller holds: no second read of it
         return seal
     if not department.is_active:
         raise seal_actions.SealError(f"部门“{department.name}”已停用，不能制作印章。")

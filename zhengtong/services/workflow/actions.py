@@ -126,7 +126,7 @@ def _advance(instance: ProcessInstance, workflow: BpmnWorkflow, actor, *, ready_
             if ready_before and spiff_id in ready_before:
                 continue
             if known is None:
-                known = set(WorkTask.objects.filter(instance=instance).values_list("spiff_id", flat=True))
+                known = {spiff_id for (spiff_id,) in _SPIFF_IDS.all(instance.pk)}
             if spiff_id in known:
                 continue
             if branches is None and routing.uses_slot(spiff_task.task_spec):
@@ -139,6 +139,12 @@ def _advance(instance: ProcessInstance, workflow: BpmnWorkflow, actor, *, ready_
                 break
             _open_task(instance, spiff_task, rt, actor)
             known.add(spiff_id)
+
+
+_SPIFF_IDS = CompiledQuery(lambda instance_id: WorkTask.objects.filter(instance=instance_id).order_by()
+                           .values_list("spiff_id"))
+_STARTED = CompiledQuery(lambda application_id: ProcessInstance.objects.filter(application=application_id)
+                         .order_by().values_list("pk")[:1])
 
 
 def _save(instance: ProcessInstance, workflow: BpmnWorkflow, fields: list[str] | None = None) -> None:
@@ -160,7 +166,7 @@ def _event(app, actor, action: str, note: str = "", public: bool = True) -> None
 @joinable
 def start_process(application, *, actor) -> ProcessInstance:
     """Start the approval process named by the application's item version (called on acceptance)."""
-    if ProcessInstance.objects.filter(application=application).exists():
+    if _STARTED.all(application.pk):
         raise _conflict(_("办件 %(number)s 的审批流程已经启动") % {"number": application.number})
     key = application.item_version.process_key
     try:
@@ -168,8 +174,8 @@ def start_process(application, *, actor) -> ProcessInstance:
                                                                  "rejections": {}})
     except definitions.DefinitionError as exc:
         raise WorkflowError(str(exc)) from None
-    instance = ProcessInstance.objects.create(application=application, process_key=key, state={},
-                                              allow_scripts=allow_scripts)
+    [instance] = insert([ProcessInstance(application=application, process_key=key, state={},
+                                         allow_scripts=allow_scripts)])
     try:
         _advance(instance, workflow, actor)
     except (routing.RoutingError, SpiffWorkflowException) as exc:

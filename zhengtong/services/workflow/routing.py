@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from zhengtong.core.db.compiled import CompiledQuery
@@ -36,9 +37,13 @@ class Route:
     decision: bool
 
 
+_CONFIGS = CompiledQuery(lambda process_key, item_code: ProcessConfig.objects.filter(
+    Q(item_code=item_code) | Q(item_code=""), process_key=process_key).order_by().values_list("item_code", "branches"))
+
+
 def branches_for(process_key: str, item_code: str) -> list[dict]:
-    rows = {c.item_code: c.branches for c in ProcessConfig.objects.filter(process_key=process_key,
-                                                                          item_code__in=[item_code, ""])}
+    """The item's own branch configuration of the process, else the process's default."""
+    rows = dict(_CONFIGS.all(process_key, item_code))
     return list(rows.get(item_code) or rows.get("") or [])
 
 
