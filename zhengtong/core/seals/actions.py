@@ -109,7 +109,10 @@ def sign_as_system(seal: Seal, uploaded, title: str, *, allowed_kinds: frozenset
     return _store_and_sign(seal, uploaded, title, actor=None, allowed_kinds=allowed_kinds)
 
 
-_LOCK_ACTIVE = CompiledQuery(lambda pk: Seal.objects.select_for_update().filter(pk=pk, active=True).values_list("pk"))
+# Only the seal's row: the model's ordering would join (and so lock) its department, which every
+# transaction writing a row of that department needs to share-lock at commit.
+_LOCK_ACTIVE = CompiledQuery(lambda pk: Seal.objects.select_for_update(of=("self",)).filter(pk=pk, active=True)
+                             .order_by().values_list("pk"))
 
 
 def _store_and_sign(seal: Seal, uploaded, title: str, *, actor, allowed_kinds: frozenset[str]) -> SignedDocument:

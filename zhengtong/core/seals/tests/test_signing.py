@@ -118,3 +118,17 @@ def test_a_failed_signature_leaves_no_orphan_file(market_seal, approver, media, 
     with pytest.raises(Exception):  # noqa: B017
         check_sign_document(market_seal.department, pdf_upload(), "决定书", actor=approver)
     assert not Attachment.objects.exists() and not [p for p in media.rglob("*") if p.is_file()]
+
+
+def test_signing_locks_the_seal_row_alone(market_seal, approver):
+    # a lock on the department's row as well would deadlock with any transaction that, holding
+    # the audit chain at its commit, checks a foreign key to that department
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    if not connection.features.has_select_for_update:
+        pytest.skip("row locks are PostgreSQL's")
+    with CaptureQueriesContext(connection) as queries:
+        check_sign_document(market_seal, pdf_upload(), "许可证", actor=approver)
+    locks = [q["sql"] for q in queries.captured_queries if "FOR UPDATE" in q["sql"] or "FOR NO KEY" in q["sql"]]
+    assert locks and all("org_department" not in sql for sql in locks)
