@@ -52,7 +52,7 @@ def do_create_seal(department: Department, *, actor, name: str = "") -> Seal:
     require(actor, "seals.manage", department=department)
     if not department.is_active:
         raise SealError(_("部门“%(name)s”已停用，不能制作印章。") % {"name": department.name})
-    old = Seal.objects.select_for_update().filter(department=department, active=True).first()
+    old = Seal.objects.select_for_update(of=("self",)).filter(department=department, active=True).first()
     if old is not None:
         _retire(old, actor=actor)
     signer = get_signer()
