@@ -103,3 +103,17 @@ def test_concurrent_writers_make_one_line():
     assert AuditEntry.objects.count() == 60
     assert list(AuditEntry.objects.values_list("seq", flat=True)) == list(range(1, 61))
     assert verify_chain().ok
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_broken_reference_still_fails_the_commit_and_leaves_no_entry():
+    # PostgreSQL checks the transaction's deferred foreign keys before it takes the chain's
+    # lock, SQLite at the commit: either way the transaction fails as a whole
+    from zhengtong.core.notify.models import Message
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        record("test.broken", object_id="1")
+        Message.objects.create(recipient_id=10**9, channel="inbox", subject="s", body="b")
+    assert not AuditEntry.objects.exists() and not Message.objects.exists()
+    record("test.after", object_id="2")  # the chain is usable afterwards
+    assert list(AuditEntry.objects.values_list("seq", "action")) == [(1, "test.after")]
