@@ -21,7 +21,7 @@ Baselines in the same run:
 * spiff: SpiffWorkflow alone, in memory (restore + complete + serialise), no database.
 
 Usage:
-    python bench/bench_lifecycle.py [--n 200] [--workers 2]
+    python bench/bench_lifecycle.py [--n 200] [--workers 3]
 """
 
 from __future__ import annotations
@@ -207,7 +207,8 @@ def _p95(values: list[float]) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--n", type=int, default=200, help="lifecycles in the single-process run")
-    parser.add_argument("--workers", type=int, default=2, help="processes in the concurrent run (0: skip)")
+    parser.add_argument("--workers", type=int, default=3,
+                        help="processes in the concurrent run (0: skip); three use two cores best (bench/README.md)")
     args = parser.parse_args()
     db = _django.vendor()
     options = connections["default"].settings_dict.get("OPTIONS", {})
