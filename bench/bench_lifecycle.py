@@ -137,10 +137,24 @@ def _run(world: dict, n: int, offset: int = 0) -> dict[str, list[float]]:
     return times
 
 
-def _worker(args: tuple[dict, int, int]) -> dict[str, list[float]]:
+_START = None  # the workers' common start line (a multiprocessing barrier, set in each worker)
+
+
+def _start_line(barrier) -> None:
+    global _START
+    _START = barrier
+
+
+def _worker(args: tuple[dict, int, int]) -> tuple[dict[str, list[float]], float, float]:
+    """Warm up as the one-process run does (own connection, prepared statements), wait for the
+    others, then run; returns the step times and when the measured run began and ended."""
     world, n, offset = args
     connections.close_all()  # a fresh connection per process
-    return _run(world, n, offset)
+    _run(world, 3, offset + n)
+    _START.wait()
+    started = time.perf_counter()  # CLOCK_MONOTONIC: comparable between the processes
+    times = _run(world, n, offset)
+    return times, started, time.perf_counter()
 
 
 def _run_plain(world: dict, n: int) -> list[float]:
@@ -243,10 +257,10 @@ def main() -> None:
         per = max(1, args.n // args.workers)
         connections.close_all()
         ctx = multiprocessing.get_context("fork")
-        started = time.perf_counter()
-        with ctx.Pool(args.workers) as pool:
-            results = pool.map(_worker, [(world, per, i * per) for i in range(args.workers)])
-        wall = time.perf_counter() - started
+        with ctx.Pool(args.workers, initializer=_start_line, initargs=(ctx.Barrier(args.workers),)) as pool:
+            ran = pool.map(_worker, [(world, per, i * per) for i in range(args.workers)])
+        results = [times for times, _start, _end in ran]
+        wall = max(end for _t, _s, end in ran) - min(start for _t, start, _e in ran)
         all_steps = {s: [v for r in results for v in r[s]] for s in STEPS}
         _django.report("lifecycle", db=db, workers=args.workers, n=per * args.workers,
                        lifecycles_per_s=per * args.workers / wall, vs_single=per * args.workers / wall / single,
