@@ -145,16 +145,19 @@ def _start_line(barrier) -> None:
     _START = barrier
 
 
-def _worker(args: tuple[dict, int, int]) -> tuple[dict[str, list[float]], float, float]:
+def _worker(args: tuple[dict, int, int]) -> tuple[dict[str, list[float]], float, float, float]:
     """Warm up as the one-process run does (own connection, prepared statements), wait for the
-    others, then run; returns the step times and when the measured run began and ended."""
+    others, then run; returns the step times, when the measured run began and ended, and the
+    CPU seconds it took (this process and its PostgreSQL backend)."""
     world, n, offset = args
     connections.close_all()  # a fresh connection per process
     _run(world, 3, offset + n)
     _START.wait()
     started = time.perf_counter()  # CLOCK_MONOTONIC: comparable between the processes
+    cpu, db_cpu = time.process_time(), _db_cpu_seconds()
     times = _run(world, n, offset)
-    return times, started, time.perf_counter()
+    ended = time.perf_counter()
+    return times, started, ended, time.process_time() - cpu + _db_cpu_seconds() - db_cpu
 
 
 def _run_plain(world: dict, n: int) -> list[float]:
@@ -259,11 +262,16 @@ def main() -> None:
         ctx = multiprocessing.get_context("fork")
         with ctx.Pool(args.workers, initializer=_start_line, initargs=(ctx.Barrier(args.workers),)) as pool:
             ran = pool.map(_worker, [(world, per, i * per) for i in range(args.workers)])
-        results = [times for times, _start, _end in ran]
-        wall = max(end for _t, _s, end in ran) - min(start for _t, start, _e in ran)
+        results = [times for times, _start, _end, _cpu in ran]
+        wall = max(end for _t, _s, end, _c in ran) - min(start for _t, start, _e, _c in ran)
+        # CPU per lifecycle with every core busy: above the one-process figure when the cores
+        # slow each other (shared physical cores, the host's other tenants) — the throughput's
+        # ceiling is then cores ÷ this, not cpu_bound_per_s
+        busy_ms = sum(cpu for *_rest, cpu in ran) / (per * args.workers) * 1000
         all_steps = {s: [v for r in results for v in r[s]] for s in STEPS}
         _django.report("lifecycle", db=db, workers=args.workers, n=per * args.workers,
                        lifecycles_per_s=per * args.workers / wall, vs_single=per * args.workers / wall / single,
+                       cpu_ms_all_busy=busy_ms,
                        **{f"{s}_p95_ms": _p95(all_steps[s]) * 1000 for s in STEPS})
 
 
