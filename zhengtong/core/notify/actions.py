@@ -104,9 +104,7 @@ class _Outgoing(Waiting):
         if self.written_by is None:  # run without a commit before it (tests that run the hooks)
             insert(self.messages)
             self.written_by = AT_COMMIT
-        outgoing = [message.pk for message in self.messages if message.channel != Channel.INBOX]
-        if outgoing:
-            _enqueue(*outgoing)
+        _deliver(self.messages)
 
 
 @before_commit
@@ -123,9 +121,7 @@ def write_pending(conn=None) -> int:
         insert(messages, using=conn.alias)
         mark_written(conn, hooks)
         if _queue_is_in(conn.alias):
-            outgoing = [message.pk for message in messages if message.channel != Channel.INBOX]
-            if outgoing:
-                _enqueue(*outgoing)  # one task for the transaction's messages, in the transaction
+            _deliver(messages)  # one task for the transaction's messages, in the transaction
             for hook in hooks:
                 hook.queued = True
     return len(messages)
@@ -139,6 +135,13 @@ def _queue_is_in(alias: str) -> bool:
     from zhengtong.core.notify.tasks import deliver_messages
 
     return isinstance(deliver_messages.get_backend(), DatabaseBackend) and router.db_for_write(DBTaskResult) == alias
+
+
+def _deliver(messages: list[Message]) -> None:
+    """Hand the e-mail and SMS among ``messages`` (written: they have ids) to the task worker."""
+    outgoing = [message.pk for message in messages if message.channel != Channel.INBOX]
+    if outgoing:
+        _enqueue(*outgoing)
 
 
 def _enqueue(*message_ids: int) -> None:

@@ -4,6 +4,8 @@ does after dropping these triggers."""
 
 from django.db import migrations
 
+from zhengtong.core.db.vendor_sql import by_vendor
+
 SQLITE = [
     """CREATE TRIGGER audit_auditentry_no_update BEFORE UPDATE ON audit_auditentry
        BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END""",
@@ -27,16 +29,9 @@ POSTGRES_REVERSE = [
 ]
 
 
-def _run(statements_by_vendor):
-    def run(apps, schema_editor):
-        for sql in statements_by_vendor.get(schema_editor.connection.vendor, []):
-            schema_editor.execute(sql)
-    return run
-
-
 class Migration(migrations.Migration):
     dependencies = [("audit", "0001_initial")]
     operations = [
-        migrations.RunPython(_run({"sqlite": SQLITE, "postgresql": POSTGRES}),
-                             _run({"sqlite": SQLITE_REVERSE, "postgresql": POSTGRES_REVERSE})),
+        by_vendor({"sqlite": SQLITE, "postgresql": POSTGRES},
+                  {"sqlite": SQLITE_REVERSE, "postgresql": POSTGRES_REVERSE}),
     ]

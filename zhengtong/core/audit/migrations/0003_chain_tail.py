@@ -6,6 +6,8 @@ plain statement (its snapshot taken before it waits for the lock) would not."""
 
 from django.db import migrations
 
+from zhengtong.core.db.vendor_sql import by_vendor
+
 POSTGRES = [
     """CREATE OR REPLACE FUNCTION audit_chain_tail(lock_key bigint) RETURNS TABLE (seq bigint, hash text) AS $$
        BEGIN
@@ -16,15 +18,8 @@ POSTGRES = [
 POSTGRES_REVERSE = ["DROP FUNCTION IF EXISTS audit_chain_tail(bigint)"]
 
 
-def _run(statements_by_vendor):
-    def run(apps, schema_editor):
-        for sql in statements_by_vendor.get(schema_editor.connection.vendor, []):
-            schema_editor.execute(sql)
-    return run
-
-
 class Migration(migrations.Migration):
     dependencies = [("audit", "0002_append_only")]
     operations = [
-        migrations.RunPython(_run({"postgresql": POSTGRES}), _run({"postgresql": POSTGRES_REVERSE})),
+        by_vendor({"postgresql": POSTGRES}, {"postgresql": POSTGRES_REVERSE}),
     ]

@@ -7,7 +7,11 @@ ALL IMMEDIATE`` first fires those checks before the lock (and any later statemen
 transaction is checked as it runs): the lock is held for the chain's own insert and the
 commit only."""
 
+from importlib import import_module
+
 from django.db import migrations
+
+from zhengtong.core.db.vendor_sql import by_vendor
 
 POSTGRES = [
     """CREATE OR REPLACE FUNCTION audit_chain_tail(lock_key bigint) RETURNS TABLE (seq bigint, hash text) AS $$
@@ -17,24 +21,11 @@ POSTGRES = [
          RETURN QUERY SELECT a.seq, a.hash::text FROM audit_auditentry a ORDER BY a.seq DESC LIMIT 1;
        END; $$ LANGUAGE plpgsql VOLATILE""",
 ]
-POSTGRES_REVERSE = [
-    """CREATE OR REPLACE FUNCTION audit_chain_tail(lock_key bigint) RETURNS TABLE (seq bigint, hash text) AS $$
-       BEGIN
-         PERFORM pg_advisory_xact_lock(lock_key);
-         RETURN QUERY SELECT a.seq, a.hash::text FROM audit_auditentry a ORDER BY a.seq DESC LIMIT 1;
-       END; $$ LANGUAGE plpgsql VOLATILE""",
-]
-
-
-def _run(statements_by_vendor):
-    def run(apps, schema_editor):
-        for sql in statements_by_vendor.get(schema_editor.connection.vendor, []):
-            schema_editor.execute(sql)
-    return run
+POSTGRES_REVERSE = import_module("zhengtong.core.audit.migrations.0003_chain_tail").POSTGRES  # back to it
 
 
 class Migration(migrations.Migration):
     dependencies = [("audit", "0003_chain_tail")]
     operations = [
-        migrations.RunPython(_run({"postgresql": POSTGRES}), _run({"postgresql": POSTGRES_REVERSE})),
+        by_vendor({"postgresql": POSTGRES}, {"postgresql": POSTGRES_REVERSE}),
     ]
