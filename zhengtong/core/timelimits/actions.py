@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -181,13 +181,22 @@ def finish_open_case(case: TimedCase | int, *, actor=None, withdrawn: bool = Fal
     ``case``: the case, brought up to date in place (one read ``FOR UPDATE``, where an "is it
     still open?" read and ``finish_case`` take two), or its id. Returns the finished case, or
     None when it had already finished."""
+    today = today or timezone.localdate()
+    pk = case.pk if isinstance(case, TimedCase) else case
+    finished = _finish_running(pk, today) if connection.vendor == "postgresql" else None
+    if finished is not None:  # it was running: finished in one statement
+        fresh, before = finished
+    else:  # paused, finished or on SQLite: read it locked, then finish it here
+        fresh, before = _LOCK_CASE.get(pk), None
     if isinstance(case, TimedCase):
-        _update_from(case, _LOCK_CASE.get(case.pk))
+        _update_from(case, fresh)
     else:
-        case = _LOCK_CASE.get(case)
+        case = fresh
+    if before is not None:
+        return _finished(case, before, actor=actor, withdrawn=withdrawn)
     if not case.is_open:
         return None
-    return _finish(case, on=max(today or timezone.localdate(), case.started_on), actor=actor, withdrawn=withdrawn)
+    return _finish(case, on=max(today, case.started_on), actor=actor, withdrawn=withdrawn)
 
 
 def _finish(case: TimedCase, *, on: date, actor, withdrawn: bool) -> TimedCase:
@@ -201,10 +210,50 @@ def _finish(case: TimedCase, *, on: date, actor, withdrawn: bool) -> TimedCase:
     case.status, case.finished_on = CaseStatus.FINISHED, on
     case.finished_late = on > case.due_date
     save_fields(case, [*DEADLINE_FIELDS, "paused_since", "finished_on", "finished_late", "updated_at"])
+    return _finished(case, before, actor=actor, withdrawn=withdrawn)
+
+
+def _finished(case: TimedCase, before: dict, *, actor, withdrawn: bool) -> TimedCase:
     record("timelimits.case.finished", actor=actor, obj=case, before=before,
-           after={"status": case.status, "finished_on": on, "late": case.finished_late, "withdrawn": withdrawn})
+           after={"status": case.status, "finished_on": case.finished_on, "late": case.finished_late,
+                  "withdrawn": withdrawn})
     case_finished.send(sender=TimedCase, case=case, actor=actor, withdrawn=withdrawn)
     return case
+
+
+_FINISH_RUNNING: tuple[str, list[str]] | None = None
+
+
+def _finish_running(pk: int, today: date) -> tuple[TimedCase, dict] | None:
+    """PostgreSQL: finish the clock in one statement if it runs (not paused, not finished) —
+    lock it, read its status before, set it finished on ``today`` (or its first day, if that is
+    later) and read it back; where ``finish_open_case`` otherwise takes a locked read and an
+    UPDATE. Returns the finished case and its snapshot before, or None when it did not run.
+
+    The subquery's ``FOR UPDATE`` waits for a concurrent change of the row and reads its latest
+    version, so the status "before" is the one this statement replaced. A running clock's dates
+    do not change when it finishes (only a paused one's do: that goes the long way)."""
+    global _FINISH_RUNNING
+    if _FINISH_RUNNING is None:
+        quote = connection.ops.quote_name
+        table = quote(TimedCase._meta.db_table)
+        names = [f.attname for f in TimedCase._meta.concrete_fields]
+        columns = ", ".join(f"c.{quote(f.column)}" for f in TimedCase._meta.concrete_fields)
+        running = ", ".join(f"'{status.value}'" for status in RUNNING_STATUSES)  # the code's own constants
+        _FINISH_RUNNING = (
+            f"UPDATE {table} AS c SET status = '{CaseStatus.FINISHED.value}', "
+            f"finished_on = GREATEST(%s::date, c.started_on), "
+            f"finished_late = GREATEST(%s::date, c.started_on) > c.due_date, paused_since = NULL, updated_at = %s "
+            f"FROM (SELECT id, status FROM {table} WHERE id = %s FOR UPDATE) AS old "
+            f"WHERE c.id = old.id AND old.status IN ({running}) RETURNING {columns}, old.status", names)
+    sql, names = _FINISH_RUNNING
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [today, today, timezone.now(), pk])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    case = TimedCase.from_db(connection.alias, names, row[:-1])
+    return case, {"due_date": case.due_date, "status": row[-1], "due_provisional": case.due_provisional}
 
 
 @transaction.atomic
