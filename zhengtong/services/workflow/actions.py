@@ -243,24 +243,22 @@ def _check_outcome(task: WorkTask, outcome: str, comment: str, rejections: dict)
         raise WorkflowError(_("审查环节有不同意意见，只能作出不予许可决定或退回重审"))
 
 
-# Every step's locked reads, compiled once (``core.db.compiled``). The application's row is
-# locked first, as every application action does (withdrawal, special steps, supplements lock
-# it, then the process and the clocks): one lock order, so a step and such an action on the
-# same case wait for each other instead of deadlocking.
-_LOCK_APPLICATION = CompiledQuery(lambda pk: WorkTask._meta.get_field("application").related_model.objects
-                                  .select_for_update().only("pk").filter(pk=pk))
-_LOCK_INSTANCE = CompiledQuery(lambda pk: ProcessInstance.objects.select_for_update(of=("self",)).select_related(
-    "application__item_version__item", "application__department__region", "application__applicant",
-).filter(pk=pk))
-_LOCK_TASK = CompiledQuery(lambda pk: WorkTask.objects.select_for_update(of=("self",)).select_related(
-    "department").filter(pk=pk))
+# A step's locked read, compiled once (``core.db.compiled``): the task with its process and
+# application (and what a step reads of them), one statement. The application's row is locked
+# first, as every application action does (withdrawal, special steps, supplements lock it,
+# then the process and the clocks): one lock order, so a step and such an action on the same
+# case wait for each other instead of deadlocking. PostgreSQL locks a row's tables in the
+# order ``FOR UPDATE OF`` names them (a test holds the application's row and checks that the
+# waiting step has locked nothing else yet).
+_LOCK_STEP = CompiledQuery(lambda pk: WorkTask.objects.select_for_update(
+    of=("instance__application", "instance", "self")).select_related(
+    "department", "instance__application__item_version__item", "instance__application__department__region",
+    "instance__application__applicant").filter(pk=pk))
 
 
 def _locked(task: WorkTask) -> tuple[ProcessInstance, WorkTask]:
-    _LOCK_APPLICATION.all(task.application_id)
-    instance = _LOCK_INSTANCE.get(task.instance_id)
-    task = _LOCK_TASK.get(task.pk)
-    task.instance = instance
+    task = _LOCK_STEP.get(task.pk)
+    instance = task.instance
     task.application = instance.application
     if task.status != TaskStatus.OPEN or instance.status != InstanceStatus.RUNNING:
         raise _conflict(_("该任务已办理或流程已结束"))

@@ -298,8 +298,55 @@ def test_a_step_locks_the_application_before_the_process_and_the_clocks(app_fact
     if not connection.features.has_select_for_update:  # SQLite: one writer at a time anyway
         assert not locks
         return
-    # a locked read names its table after FROM; a clock is locked and finished by an UPDATE
-    tables = [(sql.split()[1] if sql.startswith("UPDATE") else sql.split(" FROM ", 1)[1].split()[0]).strip('"')
-              for sql in locks]
-    assert tables[:3] == ["applications_application", "workflow_processinstance", "workflow_worktask"]
-    assert "timelimits_timedcase" in tables[3:]
+    # one read locks the step's rows, named application first; then the clocks
+    assert locks[0].split(" FOR UPDATE OF ")[1] == (
+        '"applications_application", "workflow_processinstance", "workflow_worktask"')
+    assert any(sql.startswith('UPDATE "timelimits_timedcase"') for sql in locks[1:])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_step_waiting_for_the_application_holds_no_other_row_of_the_case(app_factory, approver):
+    """PostgreSQL locks in the order ``FOR UPDATE OF`` names the tables: while another
+    transaction holds the application's row, the waiting step has not locked the process or
+    the task — so that transaction can still take them (it would deadlock otherwise)."""
+    import threading
+
+    from django.db import connection, connections, transaction
+
+    from zhengtong.services.applications.models import Application
+
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks are PostgreSQL's; SQLite has one writer at a time")
+    app = app_factory("simple")
+    start_process(app, actor=approver)
+    task = only(app)
+    started, outcome = threading.Event(), []
+
+    def step() -> None:
+        try:
+            started.set()
+            complete_task(task, actor=approver, outcome="approve", comment="同意")
+            outcome.append("done")
+        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
+            outcome.append(repr(exc))
+        finally:
+            connections.close_all()
+
+    with transaction.atomic():
+        Application.objects.select_for_update().get(pk=app.pk)
+        worker = threading.Thread(target=step)
+        worker.start()
+        started.wait()
+        with connection.cursor() as cursor:  # wait until the step waits for our lock
+            for _ in range(200):
+                cursor.execute("SELECT count(*) FROM pg_locks WHERE NOT granted")
+                if cursor.fetchone()[0]:
+                    break
+                threading.Event().wait(0.05)
+            else:
+                pytest.fail(f"the step never waited for the application's row: {outcome}")
+        # NOWAIT: fails at once if the waiting step had locked these rows already
+        ProcessInstance.objects.select_for_update(nowait=True).get(pk=app.process.pk)
+        WorkTask.objects.select_for_update(nowait=True).get(pk=task.pk)
+    worker.join(timeout=30)
+    assert outcome == ["done"]
