@@ -261,7 +261,7 @@ TASKS = {
     "default": {
         "BACKEND": "django_tasks.backends.immediate.ImmediateBackend"
         if TESTING
-        else "django_tasks_db.DatabaseBackend",
+        else "zhengtong.core.jobs.backend.DatabaseBackend",
     }
 }
 

@@ -17,12 +17,14 @@ QR_MASK = 2
 
 
 def qr_code(url: str) -> segno.QRCode:
-    """The QR code of ``url``: error correction M, one fixed data mask.
+    """The QR code of ``url``: error correction M, one fixed data mask, byte mode.
 
     Every reader accepts any of the eight masks (the mask number is in the format bits);
     scoring all eight to pick the "best" is four fifths of the encoding time (≈ 6 of 8 ms
-    for a verification link), paid for every licence issued."""
-    return segno.make(url, error="m", micro=False, mask=QR_MASK)
+    for a verification link), paid for every licence issued. A link is encoded in byte mode
+    (as readers expect a URL); letting the encoder look for shorter segments costs another
+    third of what is left (1.3 → 0.9 ms) for the same symbol size."""
+    return segno.make(url, error="m", micro=False, mask=QR_MASK, mode="byte")
 
 
 def qr_svg(url: str, *, scale: int = 4, title: str = "") -> SafeString:

@@ -7,7 +7,7 @@ import time
 
 from zhengtong.core.management.commands import run
 
-DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+DB_TASKS = {"default": {"BACKEND": "zhengtong.core.jobs.backend.DatabaseBackend"}}
 
 
 def test_the_process_list_follows_settings(settings):

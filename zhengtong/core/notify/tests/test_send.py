@@ -121,7 +121,7 @@ def test_an_unknown_channel_is_refused(applicant):
 def test_with_the_database_task_queue_deliveries_are_queued_in_the_senders_transaction(applicant, settings):
     from django_tasks_db.models import DBTaskResult
 
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.TASKS = {"default": {"BACKEND": "zhengtong.core.jobs.backend.DatabaseBackend"}}
     with pytest.raises(RuntimeError), transaction.atomic():
         actions.send(applicant, subject="s", body="b", channels=("sms",))
         actions.write_pending()  # as the commit would
