@@ -44,6 +44,44 @@ class Timer:
         self.seconds = time.perf_counter() - self.start
 
 
+def _yardstick_work() -> int:
+    """A fixed piece of pure-Python work of the kind a request does (calls, attribute and dict
+    access, small strings and lists). Never change it: its time is comparable across versions
+    of the platform only while it stays the same."""
+
+    class Row:
+        __slots__ = ("key", "value")
+
+        def __init__(self, key: str, value: int) -> None:
+            self.key, self.value = key, value
+
+    def fold(rows: list, index: dict) -> int:
+        total = 0
+        for row in rows:
+            index[row.key] = index.get(row.key, 0) + row.value
+            total += len(row.key) + (row.value & 7)
+        return total
+
+    total = 0
+    for round_ in range(60):
+        rows = [Row(f"k{(i * 7919 + round_) % 997}", i) for i in range(1000)]
+        index: dict = {}
+        total += fold(rows, index) + len(sorted(index, key=index.__getitem__))
+    return total
+
+
+def yardstick() -> float:
+    """Milliseconds of CPU this host takes for ``_yardstick_work`` (best of five): how fast the
+    host runs at the moment. These machines change speed between runs (bench/README.md); a
+    figure divided by this tells slower code from a slower host."""
+    best = float("inf")
+    for _ in range(5):
+        started = time.process_time()
+        _yardstick_work()
+        best = min(best, time.process_time() - started)
+    return best * 1000
+
+
 def report(bench: str, **figures) -> None:
     parts = " ".join(f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}" for k, v in figures.items())
     print(f"[{bench}] {parts}", flush=True)

@@ -243,6 +243,8 @@ def main() -> None:
                    prepared_statements=bool(options.get("server_side_binding") and options.get("prepare_threshold")))
     world = _world()
     _run(world, 3)  # warm-up: imports, templates, fonts, the first seal's key
+    # the host's speed now (a fixed piece of pure-Python work), to tell a slower host from slower code
+    yardstick = _django.yardstick()
     cpu, db_cpu = time.process_time(), _db_cpu_seconds()
     with _django.Timer() as total:
         times = _run(world, args.n)
@@ -263,8 +265,10 @@ def main() -> None:
     # What the host's cores could carry at that CPU per lifecycle (PostgreSQL on the same
     # host): steadier than a throughput figure when the host's speed drifts between runs.
     cores = os.cpu_count() or 1
+    cpu_ms = (cpu + db_cpu) / args.n * 1000
     _django.report("lifecycle", db=db, python_cpu_ms=cpu / args.n * 1000, db_backend_cpu_ms=db_cpu / args.n * 1000,
-                   cores=cores, cpu_bound_per_s=cores * args.n / (cpu + db_cpu))
+                   cores=cores, cpu_bound_per_s=cores * args.n / (cpu + db_cpu),
+                   yardstick_ms=yardstick, cpu_in_yardsticks=cpu_ms / yardstick)
     if args.workers > 1:
         per = max(1, args.n // args.workers)
         connections.close_all()
@@ -278,9 +282,10 @@ def main() -> None:
         # ceiling is then cores ÷ this, not cpu_bound_per_s
         busy_ms = sum(cpu for *_rest, cpu in ran) / (per * args.workers) * 1000
         all_steps = {s: [v for r in results for v in r[s]] for s in STEPS}
+        after = _django.yardstick()
         _django.report("lifecycle", db=db, workers=args.workers, n=per * args.workers,
                        lifecycles_per_s=per * args.workers / wall, vs_single=per * args.workers / wall / single,
-                       cpu_ms_all_busy=busy_ms,
+                       cpu_ms_all_busy=busy_ms, yardstick_ms_after=after,
                        **{f"{s}_p95_ms": _p95(all_steps[s]) * 1000 for s in STEPS})
 
 
