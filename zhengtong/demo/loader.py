@@ -96,6 +96,7 @@ PLATFORM_DEMOS: list[str] = [
     "zhengtong.services.catalog.demo.load_catalog",
     "zhengtong.services.workflow.demo.load_process_configs",
     "zhengtong.services.demo_history.load_history",
+    "zhengtong.supervision.demo.load_supervision_work",
 ]
 
 
