@@ -106,6 +106,23 @@ def browser():
     yield from launch_chromium()
 
 
+@pytest.fixture
+def new_page(browser):
+    """A page in a fresh browser context (own cookies): one per person at the keyboard."""
+    from zhengtong.testing.browser import open_page
+
+    contexts = []
+
+    def make():
+        page = open_page(browser)
+        contexts.append(page.context)
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
 @pytest.fixture(autouse=True)
 def _default_language():
     """A request in English (the language cookie) leaves English active in the test thread;

@@ -16,13 +16,11 @@ import io
 import re
 import struct
 import zlib
-from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
-from zhengtong.testing.browser import screenshot
-from zhengtong.testing.personas import totp_now
+from zhengtong.testing.browser import console_login, console_menu, demo_staff, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -30,24 +28,6 @@ ITEM_CODE, ITEM_NAME = "ZRZY-002", "建设工程规划许可"  # parallel: plann
 
 
 # ---------------------------------------------------------------- browser and fixtures
-
-@pytest.fixture
-def new_page(browser) -> Iterator[Callable[[], object]]:
-    """A page in a fresh context (own cookies): one per person at the keyboard."""
-    contexts = []
-
-    def make():
-        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN",
-                                      accept_downloads=True)
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        return page
-
-    yield make
-    for context in contexts:
-        context.close()
-
 
 @pytest.fixture
 def demo_city(live_server, settings, tmp_path):
@@ -84,15 +64,6 @@ def drawing_png(width: int = 8, height: int = 8) -> bytes:
 
 # ---------------------------------------------------------------- people
 
-def demo_staff(department_code: str, role: str):
-    from zhengtong.core.accounts.models import User, UserKind
-
-    user = (User.objects.filter(kind=UserKind.STAFF, is_active=True, department__code=department_code,
-                                grants__role__code=role).order_by("pk").first())
-    assert user is not None, f"the demo city has no {role} in {department_code}"
-    return user
-
-
 def public_login(page, base: str, username: str) -> None:
     from zhengtong.demo.specs import DEMO_PASSWORD
 
@@ -102,26 +73,6 @@ def public_login(page, base: str, username: str) -> None:
     page.fill("input[name=password]", DEMO_PASSWORD)
     page.click("form.stack button[type=submit]")
     page.wait_for_url(f"{base}/")
-
-
-def console_login(page, base: str, user) -> None:
-    from zhengtong.demo.specs import DEMO_PASSWORD
-
-    page.goto(f"{base}/accounts/login/")
-    page.fill("input[name=username]", user.username)
-    page.fill("input[name=password]", DEMO_PASSWORD)
-    page.click("form.stack button[type=submit]")
-    page.wait_for_url("**/accounts/login/otp/")
-    page.fill("input[name=token]", totp_now(user))
-    page.click("form.stack button[type=submit]")
-    page.wait_for_url("**/console/")
-
-
-def console_menu(page, label: str) -> None:
-    """Open a page from the console sidebar: the 政务服务 platform menu, then its item."""
-    page.get_by_role("button", name="政务服务").click()
-    page.get_by_role("link", name=label, exact=True).click()
-    page.wait_for_load_state("load")
 
 
 def unread_badge(page) -> int:

@@ -8,7 +8,13 @@ from django.utils import timezone
 from zhengtong.core.audit.models import AuditEntry
 from zhengtong.core.timelimits.models import CaseStatus
 from zhengtong.demo.loader import load_demo
-from zhengtong.supervision.models import AppealStatus, Directive, DirectiveKind, DirectiveStatus, RatingAppeal
+from zhengtong.supervision.models import (
+    AppealStatus,
+    Directive,
+    DirectiveKind,
+    DirectiveStatus,
+    RatingAppeal,
+)
 from zhengtong.supervision.registry import RATED_CASE_TYPES
 
 pytestmark = pytest.mark.django_db
