@@ -28,6 +28,7 @@ from zhengtong.core.permissions.models import Grant
 from zhengtong.core.timelimits import deadlines
 from zhengtong.core.timelimits.models import CasePause, CaseStatus, TimedCase
 from zhengtong.core.timelimits.registry import yellow_days_for
+from zhengtong.lib.labels import source_text
 from zhengtong.services.applications import models as am
 from zhengtong.services.applications.models import Application, Channel, SpecialStepKind, Status
 from zhengtong.services.applications.numbers import format_number
@@ -259,7 +260,7 @@ def _processing_stage(ctx: Ctx, p: Plan, *, supplement: bool, special: bool, lat
         begun = ctx.wd(cursor, r.randint(0, room))
         ended = ctx.wd(begun, r.randint(max(1, max_days // 3), max_days))
         p.special = (kind, begun, ended)
-        c.pauses.append((begun, ended, SpecialStepKind(kind).label))
+        c.pauses.append((begun, ended, source_text(SpecialStepKind(kind).label)))
         cursor = ended
     due = _deadline(c, PROCESSING_CASE).due_date
     if withdraw:
@@ -344,7 +345,7 @@ def _open_plan(ctx: Ctx, shape: str) -> Plan:
             label = "一次性告知补正（第 1 次）"
             if kind == "special" and it.steps:
                 p.special = (it.steps[0][0], began, None)
-                label, p.status = SpecialStepKind(it.steps[0][0]).label, Status.SPECIAL_STEP
+                label, p.status = source_text(SpecialStepKind(it.steps[0][0]).label), Status.SPECIAL_STEP
             else:
                 p.supplement, p.status = ("processing", began, None), Status.SUPPLEMENTING
             p.processing.pauses.append((began, None, label))
@@ -361,7 +362,7 @@ def _timeline(ctx: Ctx, p: Plan) -> None:
     """(day, action, from, to, actor, note, public) in order; statuses as the real actions set them."""
     ev, sub = p.events, p.supplement
     ev.append((p.submitted, "申报", "", Status.SUBMITTED, p.clerk if p.channel == Channel.WINDOW else p.applicant,
-               Channel(p.channel).label, True))
+               source_text(Channel(p.channel).label), True))
     stage_status = Status.SUBMITTED
     if sub and sub[0] == "acceptance":
         _supplement_events(p, sub, Status.SUBMITTED)
@@ -372,7 +373,7 @@ def _timeline(ctx: Ctx, p: Plan) -> None:
             _supplement_events(p, sub, Status.REVIEWING)
         if p.special:
             kind, begun, ended = p.special
-            label = SpecialStepKind(kind).label
+            label = source_text(SpecialStepKind(kind).label)
             ev.append((begun, f"特殊环节：{label}", Status.REVIEWING, Status.SPECIAL_STEP, p.decider,
                        "特殊环节期间不计入办理时限", True))
             if ended:

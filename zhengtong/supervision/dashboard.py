@@ -7,6 +7,7 @@ from datetime import date
 
 from django.core.cache import cache
 from django.db.models import Count, Q
+from django.utils import translation
 
 from zhengtong.core.permissions.checks import require, scope_q
 from zhengtong.core.timelimits.models import OPEN_STATUSES, RUNNING_STATUSES, CaseStatus, TimedCase
@@ -70,7 +71,8 @@ def data(user, today: date) -> dict:
     """The dashboard's JSON, cached per user for five minutes: the 12-month trend and the
     item ranking read every case of the year, which a screen refreshing each minute need not repeat."""
     require(user, MONITOR)
-    key = f"supervision:dashboard:{user.pk}:{today.isoformat()}"
+    # per language too: the statuses' names are in the reader's language
+    key = f"supervision:dashboard:{user.pk}:{today.isoformat()}:{translation.get_language()}"
     cached = cache.get(key)
     if cached is None:
         cached = _data(user, today)

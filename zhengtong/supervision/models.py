@@ -10,13 +10,15 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 LEVEL_VALIDATORS = [MinValueValidator(1), MaxValueValidator(5)]
 
 
 class WarningLevel(models.TextChoices):
-    YELLOW = "yellow", "黄牌预警"
-    RED = "red", "红牌超期"
+    YELLOW = "yellow", _("黄牌预警")
+    RED = "red", _("红牌超期")
 
 
 class Warning(models.Model):
@@ -43,15 +45,15 @@ class Warning(models.Model):
 
 
 class DirectiveKind(models.TextChoices):
-    URGE = "urge", "督办"
-    CORRECTION = "correction", "纠错"
-    ACCOUNTABILITY = "accountability", "问责"
+    URGE = "urge", _("督办")
+    CORRECTION = "correction", _("纠错")
+    ACCOUNTABILITY = "accountability", _("问责")
 
 
 class DirectiveStatus(models.TextChoices):
-    OPEN = "open", "待答复"
-    ANSWERED = "answered", "已答复待审核"
-    CLOSED = "closed", "已办结"
+    OPEN = "open", _("待答复")
+    ANSWERED = "answered", _("已答复待审核")
+    CLOSED = "closed", _("已办结")
 
 
 class Directive(models.Model):
@@ -104,11 +106,11 @@ class RatingInvitation(models.Model):
 
 
 class RatingLevel(models.IntegerChoices):
-    VERY_SATISFIED = 5, "非常满意"
-    SATISFIED = 4, "满意"
-    BASIC = 3, "基本满意"
-    UNSATISFIED = 2, "不满意"
-    VERY_UNSATISFIED = 1, "非常不满意"
+    VERY_SATISFIED = 5, _("非常满意")
+    SATISFIED = 4, _("满意")
+    BASIC = 3, _("基本满意")
+    UNSATISFIED = 2, _("不满意")
+    VERY_UNSATISFIED = 1, _("非常不满意")
 
 
 SUB_INDICATORS = (
@@ -153,11 +155,11 @@ class Rating(models.Model):
 
 
 class FollowUpStatus(models.TextChoices):
-    CONTACT = "contact", "待回访"
-    VERIFY = "verify", "待核实"
-    RECTIFY = "rectify", "待整改"
-    DONE = "done", "已办结"
-    EXCLUDED = "excluded", "申诉成立，已剔除"
+    CONTACT = "contact", _("待回访")
+    VERIFY = "verify", _("待核实")
+    RECTIFY = "rectify", _("待整改")
+    DONE = "done", _("已办结")
+    EXCLUDED = "excluded", pgettext_lazy("status", "申诉成立，已剔除")  # also a note, lower case
 
 
 class FollowUp(models.Model):
@@ -196,9 +198,9 @@ class FollowUpStep(models.Model):
 
 
 class AppealStatus(models.TextChoices):
-    PENDING = "pending", "待审核"
-    APPROVED = "approved", "申诉成立"
-    REJECTED = "rejected", "申诉不成立"
+    PENDING = "pending", _("待审核")
+    APPROVED = "approved", _("申诉成立")
+    REJECTED = "rejected", _("申诉不成立")
 
 
 class RatingAppeal(models.Model):

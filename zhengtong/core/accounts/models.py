@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from zhengtong.core.identifiers import mask_id_number, mask_mobile
 from zhengtong.core.identifiers.fields import IdNumberField, UsccField
 
 
 class UserKind(models.TextChoices):
-    STAFF = "staff", "工作人员"
-    CITIZEN = "citizen", "自然人"
-    ENTERPRISE = "enterprise", "法人"
+    STAFF = "staff", _("工作人员")
+    CITIZEN = "citizen", _("自然人")
+    ENTERPRISE = "enterprise", _("法人")
 
 
 class User(AbstractUser):
@@ -52,8 +53,8 @@ class User(AbstractUser):
 
 
 class Gender(models.TextChoices):
-    MALE = "M", "男"
-    FEMALE = "F", "女"
+    MALE = "M", _("男")
+    FEMALE = "F", _("女")
 
 
 class CitizenProfile(models.Model):

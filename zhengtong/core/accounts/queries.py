@@ -17,7 +17,7 @@ from zhengtong.core.identifiers import (
 def masked_profile(user: User) -> dict[str, Any]:
     """The user's own profile with personal numbers masked (shown on screen and by the API)."""
     data: dict[str, Any] = {
-        "kind": user.kind, "kind_label": UserKind(user.kind).label, "display_name": user.display_name,
+        "kind": user.kind, "kind_label": str(UserKind(user.kind).label), "display_name": user.display_name,
         "mobile": mask_mobile(user.mobile), "email": user.email,
     }
     citizen = getattr(user, "citizen", None) if user.kind == UserKind.CITIZEN else None

@@ -4,11 +4,12 @@ scheduler processes run side by side without enqueuing a run twice."""
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class RunStatus(models.TextChoices):
-    ENQUEUED = "enqueued", "已入队"
-    ERROR = "error", "无法入队"
+    ENQUEUED = "enqueued", _("已入队")
+    ERROR = "error", _("无法入队")
 
 
 class JobRun(models.Model):

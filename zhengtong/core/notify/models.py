@@ -4,22 +4,23 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from zhengtong.core.db.pending import WrittenBeforeReadManager
 
 
 class Channel(models.TextChoices):
-    INBOX = "inbox", "站内消息"
-    EMAIL = "email", "电子邮件"
-    SMS = "sms", "短信"
+    INBOX = "inbox", _("站内消息")
+    EMAIL = "email", _("电子邮件")
+    SMS = "sms", _("短信")
 
 
 class Status(models.TextChoices):
-    QUEUED = "queued", "待发送"
-    SENDING = "sending", "发送中"
-    SENT = "sent", "已发送"
-    FAILED = "failed", "发送失败"
-    READ = "read", "已读"
+    QUEUED = "queued", _("待发送")
+    SENDING = "sending", _("发送中")
+    SENT = "sent", _("已发送")
+    FAILED = "failed", _("发送失败")
+    READ = "read", _("已读")
 
 
 class MessageManager(WrittenBeforeReadManager):

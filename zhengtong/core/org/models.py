@@ -5,13 +5,14 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class RegionLevel(models.TextChoices):
-    PROVINCE = "province", "省级"
-    CITY = "city", "地市级"
-    COUNTY = "county", "县区级"
-    TOWNSHIP = "township", "乡镇（街道）级"
+    PROVINCE = "province", _("省级")
+    CITY = "city", _("地市级")
+    COUNTY = "county", _("县区级")
+    TOWNSHIP = "township", _("乡镇（街道）级")
 
 
 class RegionQuerySet(models.QuerySet):

@@ -54,7 +54,7 @@ def check_grant_role(*, actor, user, role: Role, scope: str = Scope.DEPARTMENT,
         held = set(Grant.objects.active().filter(user=user, role__admin_group__gt="")
                    .exclude(role__admin_group=role.admin_group).values_list("role__admin_group", flat=True))
         if held:
-            raise GrantRefused(_("三员分立：该用户已担任其他管理员角色，不能再担任“%(role)s”") % {"role": role.name})
+            raise GrantRefused(_("三员分立：该用户已担任其他管理员角色，不能再担任“%(role)s”") % {"role": role.display_name})
         scope, department, region = Scope.CITY, None, None
     if scope in (Scope.DEPARTMENT, Scope.SUBTREE) and department is None:
         department = user.department
@@ -70,7 +70,7 @@ def check_grant_role(*, actor, user, role: Role, scope: str = Scope.DEPARTMENT,
         region = None
     if Grant.objects.active().filter(user=user, role=role, scope=scope, department=department,
                                      region=region).exists():
-        raise GrantRefused(_("该用户已持有相同范围的“%(role)s”角色") % {"role": role.name})
+        raise GrantRefused(_("该用户已持有相同范围的“%(role)s”角色") % {"role": role.display_name})
     grant = Grant.objects.create(user=user, role=role, scope=scope, department=department,
                                  region=region, granted_by=actor)
     record("permissions.role.granted", actor=actor, obj=grant,

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from zhengtong.core.permissions.registry import AdminGroup
 
 
 class Scope(models.TextChoices):
-    DEPARTMENT = "department", "本部门"
-    SUBTREE = "subtree", "本部门及下级"
-    REGION = "region", "本区划"
-    CITY = "city", "全市"
+    DEPARTMENT = "department", _("本部门")
+    SUBTREE = "subtree", _("本部门及下级")
+    REGION = "region", _("本区划")
+    CITY = "city", _("全市")
 
 
 class Role(models.Model):
@@ -28,7 +30,19 @@ class Role(models.Model):
         verbose_name = verbose_name_plural = "角色"
 
     def __str__(self) -> str:
-        return self.name
+        return self.display_name
+
+    # A built-in role's name and description are stored as their Chinese msgids (see
+    # ``registry.register_builtin_role``) and translated here, when shown: the rows stay the
+    # same for every language, so existing databases need no migration. Custom roles keep
+    # the text their creator typed.
+    @property
+    def display_name(self) -> str:
+        return gettext(self.name) if self.is_builtin and self.name else self.name
+
+    @property
+    def display_description(self) -> str:
+        return gettext(self.description) if self.is_builtin and self.description else self.description
 
 
 class GrantQuerySet(models.QuerySet):

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
+
 
 class AdminGroup:
     SYSTEM = "system"      # 系统管理员: users and settings
     SECURITY = "security"  # 安全保密管理员: roles and grants
     AUDIT = "audit"        # 安全审计员: the audit log
-    CHOICES = [(SYSTEM, "系统管理员"), (SECURITY, "安全保密管理员"), (AUDIT, "安全审计员")]
+    CHOICES = [(SYSTEM, _("系统管理员")), (SECURITY, _("安全保密管理员")), (AUDIT, _("安全审计员"))]
 
 
 @dataclass(frozen=True)
@@ -66,22 +69,27 @@ BUILTIN_ROLES: dict[str, BuiltinRole] = {}
 
 def register_builtin_role(code: str, name: str, actions: tuple[str, ...], *, admin_group: str = "",
                           description: str = "") -> None:
+    """Declare a built-in role. Its name and description are stored in Chinese, as given, and
+    translated when shown (``Role.display_name``), so mark them with ``gettext_noop`` where a
+    role is first declared: the stored rows stay the same in every language and no migration
+    or re-sync is needed when a translation changes."""
     existing = BUILTIN_ROLES.get(code)
     merged = tuple(dict.fromkeys((existing.actions if existing else ()) + actions))
     BUILTIN_ROLES[code] = BuiltinRole(code, name, merged, admin_group, description)
 
 
-register_builtin_role("sysadmin", "系统管理员", (
+register_builtin_role("sysadmin", gettext_noop("系统管理员"), (
     "accounts.user.create", "accounts.user.update", "accounts.user.lock", "core.settings.update",
     "org.manage", "calendar.manage", "seals.manage"), admin_group=AdminGroup.SYSTEM,
-    description="管理用户和系统配置；不能查阅审计日志，不能授权")
-register_builtin_role("secadmin", "安全保密管理员", ("permissions.grant", "permissions.role.manage"),
-                      admin_group=AdminGroup.SECURITY, description="授予和收回角色；不能创建用户")
-register_builtin_role("auditadmin", "安全审计员", ("audit.log.read", "audit.chain.verify"),
-                      admin_group=AdminGroup.AUDIT, description="只能查阅和校验审计日志")
-register_builtin_role("clerk", "窗口人员", ("accounts.person.read", "timelimits.case.view"))
-register_builtin_role("approver", "审批人员", ("timelimits.case.view", "seals.document.sign"))
-register_builtin_role("dept_head", "部门负责人", ("timelimits.case.view", "timelimits.case.extend",
-                                                  "seals.document.sign", "notify.broadcast"))
-register_builtin_role("supervisor", "监察人员", ("timelimits.case.view",))
-register_builtin_role("staff", "一般工作人员", ())
+    description=gettext_noop("管理用户和系统配置；不能查阅审计日志，不能授权"))
+register_builtin_role("secadmin", gettext_noop("安全保密管理员"),
+                      ("permissions.grant", "permissions.role.manage"), admin_group=AdminGroup.SECURITY,
+                      description=gettext_noop("授予和收回角色；不能创建用户"))
+register_builtin_role("auditadmin", gettext_noop("安全审计员"), ("audit.log.read", "audit.chain.verify"),
+                      admin_group=AdminGroup.AUDIT, description=gettext_noop("只能查阅和校验审计日志"))
+register_builtin_role("clerk", gettext_noop("窗口人员"), ("accounts.person.read", "timelimits.case.view"))
+register_builtin_role("approver", gettext_noop("审批人员"), ("timelimits.case.view", "seals.document.sign"))
+register_builtin_role("dept_head", gettext_noop("部门负责人"), (
+    "timelimits.case.view", "timelimits.case.extend", "seals.document.sign", "notify.broadcast"))
+register_builtin_role("supervisor", gettext_noop("监察人员"), ("timelimits.case.view",))
+register_builtin_role("staff", gettext_noop("一般工作人员"), ())

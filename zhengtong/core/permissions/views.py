@@ -44,7 +44,7 @@ def role_create(request: HttpRequest) -> HttpResponse:
         except GrantRefused as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, _("已创建角色“%(name)s”") % {"name": role.name})
+            messages.success(request, _("已创建角色“%(name)s”") % {"name": role.display_name})
             return redirect("permissions_console:roles")
     return _page(request, "permissions/role_form.html", _("新建角色"), form=form)
 
@@ -54,7 +54,7 @@ def role_edit(request: HttpRequest, role_id: int) -> HttpResponse:
     require(request.user, "permissions.role.manage")
     role = get_object_or_404(Role, pk=role_id)
     if role.is_builtin:
-        return _page(request, "permissions/role_detail.html", role.name, role=role,
+        return _page(request, "permissions/role_detail.html", role.display_name, role=role,
                      labels=queries.action_labels(role))
     initial = {"code": role.code, "name": role.name, "description": role.description,
                "admin_group": role.admin_group, "actions": role.actions}
@@ -69,7 +69,7 @@ def role_edit(request: HttpRequest, role_id: int) -> HttpResponse:
         else:
             messages.success(request, _("已保存角色“%(name)s”") % {"name": data["name"]})
             return redirect("permissions_console:roles")
-    return _page(request, "permissions/role_form.html", _("编辑角色“%(name)s”") % {"name": role.name},
+    return _page(request, "permissions/role_form.html", _("编辑角色“%(name)s”") % {"name": role.display_name},
                  form=form, role=role)
 
 

@@ -104,3 +104,26 @@ def test_working_day_counts_take_the_english_plural():
         assert [days.render(Context({"n": n})) for n in (1, 20)] == ["1 working day", "20 working days"]
     with translation.override("zh-hans"):
         assert days.render(Context({"n": 20})) == "20 个工作日"
+
+
+def test_every_choice_label_of_the_models_reads_in_english():
+    """Statuses, kinds, scopes… are shown in the reader's language; the stored codes and the
+    Chinese source texts stay as they are (so no migration follows a translation)."""
+    from django.apps import apps
+    from django.utils import translation
+
+    from zhengtong.lib.labels import source_text
+
+    untranslated, seen = [], 0
+    for model in apps.get_models():
+        if not model.__module__.startswith("zhengtong."):
+            continue
+        for field in model._meta.concrete_fields:
+            for code, label in field.flatchoices:
+                seen += 1
+                with translation.override("en"):
+                    english = str(label)
+                if english == source_text(label) or str(label) != source_text(label):
+                    untranslated.append(f"{model._meta.label}.{field.name}={code}: {english}")
+    assert seen > 100
+    assert untranslated == []

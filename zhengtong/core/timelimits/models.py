@@ -7,19 +7,22 @@ from datetime import date
 from django.conf import settings
 from django.db import models
 from django.db.models import Case, Q, Value, When
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class LimitUnit(models.TextChoices):
-    WORKING = "working", "工作日"
-    NATURAL = "natural", "自然日"
+    WORKING = "working", _("工作日")
+    NATURAL = "natural", _("自然日")
 
 
 class CaseStatus(models.TextChoices):
-    NORMAL = "normal", "正常"
-    YELLOW = "yellow", "黄牌预警"
-    RED = "red", "红牌超期"
-    PAUSED = "paused", "暂停计时"
-    FINISHED = "finished", "已办结"
+    # "正常" and "暂停计时" also say other things elsewhere (an active account, a note).
+    NORMAL = "normal", pgettext_lazy("status", "正常")
+    YELLOW = "yellow", _("黄牌预警")
+    RED = "red", _("红牌超期")
+    PAUSED = "paused", pgettext_lazy("status", "暂停计时")
+    FINISHED = "finished", _("已办结")
 
 
 OPEN_STATUSES = (CaseStatus.NORMAL, CaseStatus.YELLOW, CaseStatus.RED, CaseStatus.PAUSED)

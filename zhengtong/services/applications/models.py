@@ -8,27 +8,32 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from zhengtong.core.calendar import days
 from zhengtong.core.identifiers import mask_id_number, mask_name
+from zhengtong.lib.labels import source_text
 
 
 class Channel(models.TextChoices):
-    ONLINE = "online", "网上申报"
-    WINDOW = "window", "窗口受理"
+    ONLINE = "online", _("网上申报")
+    WINDOW = "window", _("窗口受理")
 
 
 class Status(models.TextChoices):
-    DRAFT = "draft", "草稿"
-    SUBMITTED = "submitted", "已申报，待受理"
-    SUPPLEMENTING = "supplementing", "补正中"
-    REFUSED = "refused", "不予受理"
-    ACCEPTED = "accepted", "已受理"
-    REVIEWING = "reviewing", "审查中"
-    SPECIAL_STEP = "special_step", "特殊环节"
-    GRANTED = "granted", "准予许可"
-    DENIED = "denied", "不予许可"
-    WITHDRAWN = "withdrawn", "已撤回"
+    DRAFT = "draft", _("草稿")
+    SUBMITTED = "submitted", _("已申报，待受理")
+    SUPPLEMENTING = "supplementing", _("补正中")
+    # The same words are a verb elsewhere (the clerk's button, the timeline), so the status
+    # labels that read differently in English as a state carry a context.
+    REFUSED = "refused", pgettext_lazy("status", "不予受理")
+    ACCEPTED = "accepted", _("已受理")
+    REVIEWING = "reviewing", _("审查中")
+    SPECIAL_STEP = "special_step", _("特殊环节")
+    GRANTED = "granted", pgettext_lazy("status", "准予许可")
+    DENIED = "denied", pgettext_lazy("status", "不予许可")
+    WITHDRAWN = "withdrawn", _("已撤回")
 
 
 # Before a decision the applicant may withdraw; after these nothing changes the outcome.
@@ -89,7 +94,8 @@ class Application(models.Model):
     processing_case = models.ForeignKey("timelimits.TimedCase", models.SET_NULL, null=True, blank=True,
                                         related_name="+", verbose_name="办理时限")
     delivery = models.CharField("结果送达方式", max_length=12, blank=True,
-                                choices=[("download", "网上下载"), ("window", "窗口领取"), ("post", "邮寄送达")])
+                                choices=[("download", _("网上下载")), ("window", _("窗口领取")),
+                                         ("post", _("邮寄送达"))])
     delivery_address = models.CharField("邮寄地址", max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -128,10 +134,10 @@ class Application(models.Model):
 
 
 class MaterialStatus(models.TextChoices):
-    PROVIDED = "provided", "已提交"
-    SHARED = "shared", "共享获取（免提交）"
-    DEFECTIVE = "defective", "需补正"
-    ACCEPTED = "accepted", "审核通过"
+    PROVIDED = "provided", _("已提交")
+    SHARED = "shared", _("共享获取（免提交）")
+    DEFECTIVE = "defective", _("需补正")
+    ACCEPTED = "accepted", _("审核通过")
 
 
 class ProvidedMaterial(models.Model):
@@ -154,10 +160,10 @@ class ProvidedMaterial(models.Model):
 
 
 class SupplementStatus(models.TextChoices):
-    AWAITING_APPROVAL = "awaiting_approval", "待批准（部门负责人或监察人员）"
-    OPEN = "open", "待申请人补正"
-    ANSWERED = "answered", "已补正"
-    REJECTED = "rejected", "未获批准"
+    AWAITING_APPROVAL = "awaiting_approval", _("待批准（部门负责人或监察人员）")
+    OPEN = "open", _("待申请人补正")
+    ANSWERED = "answered", _("已补正")
+    REJECTED = "rejected", _("未获批准")
 
 
 class SupplementRequest(models.Model):
@@ -189,11 +195,11 @@ class SupplementRequest(models.Model):
 
 
 class SpecialStepKind(models.TextChoices):
-    HEARING = "hearing", "听证"
-    INSPECTION = "inspection", "现场核查"
-    EXPERT_REVIEW = "expert_review", "专家评审"
-    TESTING = "testing", "检验检测"
-    PUBLIC_NOTICE = "public_notice", "公示"
+    HEARING = "hearing", _("听证")
+    INSPECTION = "inspection", _("现场核查")
+    EXPERT_REVIEW = "expert_review", _("专家评审")
+    TESTING = "testing", _("检验检测")
+    PUBLIC_NOTICE = "public_notice", _("公示")
 
 
 class SpecialStep(models.Model):
@@ -235,7 +241,10 @@ class SpecialStep(models.Model):
     def label(self) -> str:
         """The guide's name for the step when it differs from the kind (现场检查 for 现场核查)."""
         kind = self.get_kind_display()
-        return f"{kind}（{self.name}）" if self.name and self.name != kind else kind
+        # The guide's names are Chinese, whatever the reader's language.
+        if self.name and self.name != source_text(SpecialStepKind(self.kind).label):
+            return f"{kind}（{self.name}）"
+        return kind
 
     def overrun_days(self, today: date | None = None) -> int:
         """Working days past the latest end: up to ``today`` while running, up to the end once ended."""

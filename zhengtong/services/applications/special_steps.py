@@ -36,6 +36,7 @@ from zhengtong.core.calendar import days
 from zhengtong.core.permissions.checks import require
 from zhengtong.core.timelimits import actions as clocks
 from zhengtong.core.timelimits.models import TimedCase
+from zhengtong.lib.labels import source_text
 from zhengtong.services.applications import timeline as tl
 from zhengtong.services.applications.errors import InvalidInput
 from zhengtong.services.applications.models import Application, SpecialStep, SpecialStepKind, Status
@@ -64,7 +65,7 @@ class ListedStep:
 
     @property
     def kind_label(self) -> str:
-        return SpecialStepKind(self.kind).label
+        return str(SpecialStepKind(self.kind).label)
 
     @property
     def value(self) -> str:
@@ -76,7 +77,7 @@ def step_kind(name: str) -> str | None:
     """The kind a guide's step name stands for, or None (see the module docstring)."""
     name = (name or "").strip()
     for kind in SpecialStepKind:
-        if name == kind.label:
+        if name == source_text(kind.label):  # guides are written in Chinese, whatever the reader's language
             return kind.value
     for kind, words in KIND_WORDS:
         if any(word in name for word in words):

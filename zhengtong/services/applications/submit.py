@@ -232,7 +232,7 @@ def _new_application(version: ItemVersion, sub: Submission, data: dict, *, actor
 
 
 def _announce(app: Application, materials: list[ProvidedMaterial], *, actor) -> None:
-    tl.event(app, _("申报"), actor=actor, note=Channel(app.channel).label)
+    tl.event(app, _("申报"), actor=actor, note=str(Channel(app.channel).label))
     tl.audit("application.submitted", app, actor=actor, before="", item=app.item_version.item.code,
              channel=app.channel, materials=[(m.name, m.status) for m in materials])
     tl.notify_applicant(app, _("办件 %(number)s 已提交") % {"number": app.number},

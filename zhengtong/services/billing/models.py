@@ -6,15 +6,16 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from zhengtong.core.identifiers import mask_id_number
 
 
 class BillStatus(models.TextChoices):
-    UNPAID = "unpaid", "待缴费"
-    PAID = "paid", "已缴费"
-    CANCELLED = "cancelled", "已作废"
-    REFUNDED = "refunded", "已退费"
+    UNPAID = "unpaid", _("待缴费")
+    PAID = "paid", _("已缴费")
+    CANCELLED = "cancelled", _("已作废")
+    REFUNDED = "refunded", _("已退费")
 
 
 class Bill(models.Model):
@@ -81,11 +82,11 @@ class BillLine(models.Model):
 
 
 class PaymentStatus(models.TextChoices):
-    PENDING = "pending", "待支付"
-    SUCCEEDED = "succeeded", "支付成功"
-    FAILED = "failed", "支付失败"
-    DUPLICATE = "duplicate", "重复支付（待退款）"
-    REFUNDED = "refunded", "已退款"
+    PENDING = "pending", _("待支付")
+    SUCCEEDED = "succeeded", _("支付成功")
+    FAILED = "failed", _("支付失败")
+    DUPLICATE = "duplicate", _("重复支付（待退款）")
+    REFUNDED = "refunded", _("已退款")
 
 
 class Payment(models.Model):
@@ -109,14 +110,14 @@ class Payment(models.Model):
 
 
 class RefundKind(models.TextChoices):
-    CASE_CLOSED = "case_closed", "办件撤回或不予许可，全额退费"
-    DUPLICATE = "duplicate", "重复支付，原路退回"
+    CASE_CLOSED = "case_closed", _("办件撤回或不予许可，全额退费")
+    DUPLICATE = "duplicate", _("重复支付，原路退回")
 
 
 class RefundStatus(models.TextChoices):
-    PENDING = "pending", "退款处理中"
-    SUCCEEDED = "succeeded", "退款成功"
-    FAILED = "failed", "退款失败"
+    PENDING = "pending", _("退款处理中")
+    SUCCEEDED = "succeeded", _("退款成功")
+    FAILED = "failed", _("退款失败")
 
 
 class Refund(models.Model):
@@ -152,14 +153,14 @@ class Refund(models.Model):
 
 
 class LicenseStatus(models.TextChoices):
-    VALID = "valid", "有效"
-    REVOKED = "revoked", "已注销"
+    VALID = "valid", _("有效")
+    REVOKED = "revoked", _("已注销")
 
 
 class DeliveryMethod(models.TextChoices):
-    DOWNLOAD = "download", "网上下载"
-    WINDOW = "window", "窗口领取"
-    POST = "post", "邮寄送达"
+    DOWNLOAD = "download", _("网上下载")
+    WINDOW = "window", _("窗口领取")
+    POST = "post", _("邮寄送达")
 
 
 class License(models.Model):

@@ -12,6 +12,7 @@ an answer over several lines) is written as JSON instead, and both forms are rea
 
 from __future__ import annotations
 
+import functools
 import io
 import json
 import re
@@ -19,8 +20,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
+from django.conf import settings
+from django.db import models, transaction
 from django.db.models import Prefetch
+from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
@@ -166,14 +169,23 @@ def _text(value: Any) -> str:
     return str(value).strip()
 
 
-def _choice(value: str, choices) -> str | None:
-    if not value:
-        return None
-    for code, label in choices:
-        label = str(label)
-        if value in (str(code), label, label.split("：")[0], label.split("：")[-1]):
-            return str(code)
-    return None
+@functools.cache
+def _choice_codes(choices: type[models.Choices]) -> dict[str, str]:
+    """What a cell may say for each choice: its code, or its label (whole, or either side of
+    "：") in any of the site's languages, as an export writes it in its reader's language and
+    another reader may import it."""
+    found = {str(code): str(code) for code in choices.values}
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            for code, label in choices.choices:
+                label = str(label)
+                for text in (label, label.split("：")[0], label.split("：")[-1]):
+                    found.setdefault(text, str(code))
+    return found
+
+
+def _choice(value: str, choices: type[models.Choices]) -> str | None:
+    return _choice_codes(choices).get(value) if value else None
 
 
 _SPLIT = re.compile(r"[;；\n]")
@@ -251,9 +263,9 @@ def _item_content(row: dict[str, str], errors: list[str], where: str) -> dict:
     content: dict[str, Any] = {k: row[k] for k in (
         "name", "legal_basis", "conditions", "process_description", "place", "hours", "consultation", "complaint",
         "statutory_days", "promised_days", "acceptance_days", "visits_needed", "process_key")}
-    content["kind"] = _choice(row["kind"], ItemKind.choices) or row["kind"]
-    content["audience"] = _choice(row["audience"], Audience.choices) or Audience.BOTH
-    content["online_depth"] = _choice(row["online_depth"], OnlineDepth.choices) or row["online_depth"]
+    content["kind"] = _choice(row["kind"], ItemKind) or row["kind"]
+    content["audience"] = _choice(row["audience"], Audience) or Audience.BOTH
+    content["online_depth"] = _choice(row["online_depth"], OnlineDepth) or row["online_depth"]
     for key, parse in (("fees", _parse_fees), ("special_steps", _parse_steps), ("faq", _parse_faq)):
         try:
             content[key] = _parse_list(row[key], parse)
@@ -272,7 +284,7 @@ def _trust(value: str) -> str:
 
 
 def _material(row: dict[str, str]) -> dict:
-    return {"name": row["name"], "form": _choice(row["form"], OriginalOrCopy.choices) or row["form"] or "electronic",
+    return {"name": row["name"], "form": _choice(row["form"], OriginalOrCopy) or row["form"] or "electronic",
             "count": row["count"] or 1, "required": row["required"] not in ("否", "N", "n", "no", "0", "false"),
             "trust_level": _trust(row["trust_level"]),
             "shared_source": row["shared_source"], "note": row["note"], "sort_order": row["sort_order"]}

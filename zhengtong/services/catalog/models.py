@@ -6,30 +6,31 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 
 class ItemKind(models.TextChoices):
-    LICENSING = "licensing", "行政许可"
-    CONFIRMATION = "confirmation", "行政确认"
-    ADJUDICATION = "adjudication", "行政裁决"
-    BENEFIT = "benefit", "行政给付"
-    REWARD = "reward", "行政奖励"
-    FILING = "filing", "行政备案"
-    OTHER_POWER = "other_power", "其他行政权力"
-    PUBLIC_SERVICE = "public_service", "公共服务"
+    LICENSING = "licensing", _("行政许可")
+    CONFIRMATION = "confirmation", _("行政确认")
+    ADJUDICATION = "adjudication", _("行政裁决")
+    BENEFIT = "benefit", _("行政给付")
+    REWARD = "reward", _("行政奖励")
+    FILING = "filing", _("行政备案")
+    OTHER_POWER = "other_power", _("其他行政权力")
+    PUBLIC_SERVICE = "public_service", _("公共服务")
 
 
 class OnlineDepth(models.IntegerChoices):
-    INFO = 1, "一级：信息发布"
-    DOWNLOAD = 2, "二级：表格下载"
-    PRE_REVIEW = 3, "三级：在线预审"
-    FULL = 4, "四级：全程网办"
+    INFO = 1, _("一级：信息发布")
+    DOWNLOAD = 2, _("二级：表格下载")
+    PRE_REVIEW = 3, _("三级：在线预审")
+    FULL = 4, _("四级：全程网办")
 
 
 class Audience(models.TextChoices):
-    CITIZEN = "citizen", "个人"
-    ENTERPRISE = "enterprise", "法人"
-    BOTH = "both", "个人和法人"
+    CITIZEN = "citizen", _("个人")
+    ENTERPRISE = "enterprise", _("法人")
+    BOTH = "both", _("个人和法人")
 
 
 class LifeEvent(models.Model):
@@ -69,9 +70,9 @@ class ServiceItem(models.Model):
 
 
 class VersionStatus(models.TextChoices):
-    DRAFT = "draft", "草稿"
-    PUBLISHED = "published", "已发布"
-    RETIRED = "retired", "已停用"
+    DRAFT = "draft", _("草稿")
+    PUBLISHED = "published", _("已发布")
+    RETIRED = "retired", _("已停用")
 
 
 class ItemVersion(models.Model):
@@ -129,19 +130,19 @@ class ItemVersion(models.Model):
 
 
 class OriginalOrCopy(models.TextChoices):
-    ORIGINAL = "original", "原件"
-    COPY = "copy", "复印件"
-    BOTH = "both", "原件和复印件"
-    ELECTRONIC = "electronic", "电子材料"
+    ORIGINAL = "original", _("原件")
+    COPY = "copy", _("复印件")
+    BOTH = "both", _("原件和复印件")
+    ELECTRONIC = "electronic", _("电子材料")
 
 
 class TrustLevel(models.TextChoices):
     """Certificate trust levels: A issued and sealed by the agency itself … D self-declared."""
 
-    A = "A", "A级：本机关签发"
-    B = "B", "B级：其他机关签发"
-    C = "C", "C级：第三方出具"
-    D = "D", "D级：申请人承诺"
+    A = "A", _("A级：本机关签发")
+    B = "B", _("B级：其他机关签发")
+    C = "C", _("C级：第三方出具")
+    D = "D", _("D级：申请人承诺")
 
 
 class Material(models.Model):

@@ -3,6 +3,8 @@ adds its processes here), and the catalog's permission actions."""
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_noop
+
 from zhengtong.core.permissions.registry import register_action, register_builtin_role
 
 # Process keys an ItemVersion.process_key may take. The workflow app ships BPMN processes
@@ -30,8 +32,8 @@ def register_permissions() -> None:
     register_action(BUNDLE, "维护“一件事”")
     register_builtin_role("dept_head", "部门负责人", (MANAGE,))
     register_builtin_role(
-        CATALOG_ADMIN, "事项目录管理员", (MANAGE, TOPIC, BUNDLE),
-        description="政务服务管理机构（政务服务中心、行政审批局）维护事项、主题和“一件事”；主题须按全市范围授权")
+        CATALOG_ADMIN, gettext_noop("事项目录管理员"), (MANAGE, TOPIC, BUNDLE),
+        description=gettext_noop("政务服务管理机构（政务服务中心、行政审批局）维护事项、主题和“一件事”；主题须按全市范围授权"))
 
 
 def process_label(key: str) -> str:

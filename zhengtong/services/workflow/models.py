@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 
 class ProcessDefinition(models.Model):
@@ -60,9 +61,9 @@ class ProcessConfig(models.Model):
 
 
 class InstanceStatus(models.TextChoices):
-    RUNNING = "running", "办理中"
-    COMPLETED = "completed", "已完成"
-    CANCELLED = "cancelled", "已终止"
+    RUNNING = "running", _("办理中")
+    COMPLETED = "completed", _("已完成")
+    CANCELLED = "cancelled", _("已终止")
 
 
 class ProcessInstance(models.Model):
@@ -86,15 +87,15 @@ class ProcessInstance(models.Model):
 
 
 class TaskStatus(models.TextChoices):
-    OPEN = "open", "待办"
-    DONE = "done", "已办"
-    CANCELLED = "cancelled", "已取消"
+    OPEN = "open", _("待办")
+    DONE = "done", _("已办")
+    CANCELLED = "cancelled", _("已取消")
 
 
 class Outcome(models.TextChoices):
-    APPROVE = "approve", "同意"
-    REJECT = "reject", "不同意"
-    RETURN = "return", "退回重审"
+    APPROVE = "approve", _("同意")
+    REJECT = "reject", _("不同意")
+    RETURN = "return", _("退回重审")
 
 
 class WorkTask(models.Model):

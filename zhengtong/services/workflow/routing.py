@@ -93,7 +93,7 @@ def task_roles() -> dict[str, str]:
     from zhengtong.core.permissions.models import Role
     from zhengtong.services.workflow.registry import COMPLETE
 
-    return {r.code: r.name for r in Role.objects.order_by("code") if COMPLETE in (r.actions or [])}
+    return {r.code: r.display_name for r in Role.objects.order_by("code") if COMPLETE in (r.actions or [])}
 
 
 def check_branches(branches, *, defaults: list[dict] | None = None,

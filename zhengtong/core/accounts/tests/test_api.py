@@ -74,6 +74,15 @@ def test_me_returns_the_masked_profile_to_the_session(client, applicant):
     assert data["birth_date"] == "1949-12-31" and data["gender"] == "F" and data["display_name"] == "李娟"
 
 
+def test_me_labels_the_account_kind_in_the_readers_language(client, applicant):
+    client.force_login(applicant)
+    assert client.get("/api/v1/accounts/me").json()["kind_label"] == "自然人"
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    response = client.get("/api/v1/accounts/me")
+    assert response.status_code == 200, response.content
+    assert (response.json()["kind"], response.json()["kind_label"]) == ("citizen", "Individual")
+
+
 def test_me_needs_authentication(client, db):
     assert client.get("/api/v1/accounts/me").status_code == 401
 

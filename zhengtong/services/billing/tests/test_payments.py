@@ -201,6 +201,15 @@ def test_api_lists_my_bills_and_details(client, applicant, bill, enterprise_user
     assert missing.status_code == 404 and missing.json()["message"] == "收费单不存在"
 
 
+def test_api_labels_a_bill_in_the_readers_language(client, applicant, bill):
+    client.force_login(applicant)
+    assert client.get(f"/api/v1/billing/bills/{bill.number}").json()["status_label"] == "待缴费"
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    detail = client.get(f"/api/v1/billing/bills/{bill.number}")
+    assert detail.status_code == 200, detail.content
+    assert (detail.json()["status"], detail.json()["status_label"]) == ("unpaid", "Unpaid")
+
+
 def test_api_callback_with_start(client, applicant, bill):
     client.force_login(applicant)
     start = client.post(f"/api/v1/billing/bills/{bill.number}/pay")

@@ -6,6 +6,7 @@ import json
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import translation
 from openpyxl import load_workbook
 
 from zhengtong.core.audit.models import AuditEntry
@@ -51,6 +52,19 @@ def test_export_round_trip_creates_and_versions(published, dept_head, city):
     assert new.current.fees == [{"name": "工本费", "amount": "10.00", "basis": "价格文件"}]
     assert new.current.form_schema == published.current.form_schema
     assert AuditEntry.objects.filter(action="catalog.import").count() == 1
+
+
+def test_an_export_is_labelled_in_the_readers_language_and_imports_in_either(published, dept_head, city):
+    with translation.override("en"):
+        data = _workbook(published)
+    wb = load_workbook(io.BytesIO(data))
+    assert wb["事项"]["C2"].value == "Administrative licence" and wb["材料"]["C2"].value == "Electronic document"
+    data = _edit(data, "事项", {"B2": "食品经营许可（修订）"})
+    result = excel.import_workbook(data, actor=dept_head)  # read by a Chinese reader
+    assert result.versioned == 1
+    published.refresh_from_db()
+    assert published.current.kind == "licensing" and published.current.version == 2
+    assert set(published.current.materials.values_list("form", flat=True)) == {"electronic", "copy"}
 
 
 def test_import_is_all_or_nothing_with_row_errors(published, dept_head, city):
@@ -105,6 +119,15 @@ def test_api_public_search_and_guide(published, client):
     assert guide["materials"][1]["shared"] is True and guide["form_schema"]["required"] == ["shop_name"]
     assert guide["free"] is True
     assert client.get("/api/v1/catalog/items/NOPE").status_code == 404
+
+
+def test_api_labels_items_in_the_readers_language(published, client):
+    assert client.get("/api/v1/catalog/items/SCJG-001").json()["kind_label"] == "行政许可"
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    guide = client.get("/api/v1/catalog/items/SCJG-001")
+    assert guide.status_code == 200, guide.content
+    assert (guide.json()["kind"], guide.json()["kind_label"]) == ("licensing", "Administrative licence")
+    assert guide.json()["materials"][0]["form_label"] == "Electronic document"
 
 
 def test_api_hides_drafts(item, client):
