@@ -52,14 +52,14 @@ def demo_staff(department_code: str, role: str):
     return user
 
 
-def console_login(page, base: str, user) -> None:
-    """Log a demo staff member into the console: password, then the TOTP code."""
+def console_login(page, base: str, user, password: str | None = None) -> None:
+    """Log a staff member into the console: password (the demo city's by default), then the TOTP code."""
     from zhengtong.demo.specs import DEMO_PASSWORD
     from zhengtong.testing.personas import totp_now
 
     page.goto(f"{base}/accounts/login/")
     page.fill("input[name=username]", user.username)
-    page.fill("input[name=password]", DEMO_PASSWORD)
+    page.fill("input[name=password]", password or DEMO_PASSWORD)
     page.click("form.stack button[type=submit]")
     page.wait_for_url("**/accounts/login/otp/")
     page.fill("input[name=token]", totp_now(user))

@@ -8,31 +8,21 @@ from collections.abc import Iterator
 
 import pytest
 
-from zhengtong.testing.browser import screenshot
-from zhengtong.testing.personas import PASSWORD, totp_now
+from zhengtong.testing.browser import console_login, open_page, screenshot
+from zhengtong.testing.personas import PASSWORD
 
 pytestmark = pytest.mark.browser
 
 
-
 @pytest.fixture
 def page(browser) -> Iterator[object]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-    page = context.new_page()
-    page.set_default_timeout(15_000)
+    page = open_page(browser)
     yield page
-    context.close()
+    page.context.close()
 
 
 def test_a_staff_member_logs_in_with_password_and_totp_and_sees_the_console(live_server, page, clerk):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("input[name=username]", "clerk.zhang")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form.stack button[type=submit]")
-    page.wait_for_url("**/accounts/login/otp/")
-    page.fill("input[name=token]", totp_now(clerk))
-    page.click("form.stack button[type=submit]")
-    page.wait_for_url("**/console/")
+    console_login(page, live_server.url, clerk, PASSWORD)
     page.wait_for_load_state("networkidle")
     assert page.get_by_text("政务服务").first.is_visible()  # the Wagtail sidebar with our platform menus
     assert page.get_by_text("clerk.zhang").first.is_visible()
