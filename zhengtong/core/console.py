@@ -3,14 +3,15 @@
 An app registers its pages in its ``wagtail_hooks.py``::
 
     from zhengtong.core.console import ConsoleItem, register_console_item
-    register_console_item(ConsoleItem(menu="system", label="工作日历", url_name="calendar_console:index",
+    register_console_item(ConsoleItem(menu="system", label=_("工作日历"), url_name="calendar_console:index",
                                       icon="date", order=300, action="calendar.manage"))
 
-and its URLs with Wagtail's ``register_admin_urls`` hook. An item is shown only to users
-holding ``action`` (any scope), or any of ``any_of``; the view itself must still check the
-permission. Views are wrapped in ``console_view``: Wagtail's admin URL wrapper turns
-``PermissionDenied`` into a redirect to the dashboard, ours answer a plain 403 inside the
-console frame instead, so a refused wall is visible (and testable) as one.
+(``_`` is ``gettext_lazy``: items are registered at import time, their labels translated
+when the menu is drawn) and its URLs with Wagtail's ``register_admin_urls`` hook. An item
+is shown only to users holding ``action`` (any scope), or any of ``any_of``; the view itself
+must still check the permission. Views are wrapped in ``console_view``: Wagtail's admin URL
+wrapper turns ``PermissionDenied`` into a redirect to the dashboard, ours answer a plain 403
+inside the console frame instead, so a refused wall is visible (and testable) as one.
 """
 
 from __future__ import annotations
@@ -22,20 +23,22 @@ from functools import wraps
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-MENUS: dict[str, tuple[str, str, int]] = {
+MENUS: dict[str, tuple[str | Promise, str, int]] = {
     # code: (label, icon, order)
-    "services": ("政务服务", "folder-open-inverse", 200),
-    "supervision": ("电子监察", "view", 300),
-    "system": ("系统管理", "cogs", 9000),
+    "services": (gettext_lazy("政务服务"), "folder-open-inverse", 200),
+    "supervision": (gettext_lazy("电子监察"), "view", 300),
+    "system": (gettext_lazy("系统管理"), "cogs", 9000),
 }
 
 
 @dataclass(frozen=True)
 class ConsoleItem:
     menu: str
-    label: str
+    label: str | Promise
     url_name: str
     icon: str = "doc-full"
     order: int = 100
@@ -52,7 +55,7 @@ def register_console_item(item: ConsoleItem) -> None:
     ITEMS.append(item)
 
 
-def register_menu(code: str, label: str, icon: str, order: int) -> None:
+def register_menu(code: str, label: str | Promise, icon: str, order: int) -> None:
     MENUS.setdefault(code, (label, icon, order))
 
 

@@ -114,8 +114,8 @@ class RatingLevel(models.IntegerChoices):
 
 
 SUB_INDICATORS = (
-    ("overall", "整体满意度"), ("efficiency", "办事效率"), ("guide_accuracy", "办事指南精确度"),
-    ("convenience", "办事便捷度"), ("usability", "平台操作性"),
+    ("overall", _("整体满意度")), ("efficiency", _("办事效率")), ("guide_accuracy", _("办事指南精确度")),
+    ("convenience", _("办事便捷度")), ("usability", _("平台操作性")),
 )
 
 
@@ -258,11 +258,11 @@ class CaseOutcome(models.Model):
 class ScoreWeights(models.Model):
     """The scorecard's weights (one row, pk=1), editable by supervisors."""
 
-    on_time = models.PositiveSmallIntegerField("按时办结率权重", default=30)
-    speed = models.PositiveSmallIntegerField("办理提速权重", default=15)
-    supplement = models.PositiveSmallIntegerField("一次办成（无补正）权重", default=15)
-    satisfaction = models.PositiveSmallIntegerField("满意率权重", default=25)
-    rectification = models.PositiveSmallIntegerField("差评整改率权重", default=15)
+    on_time = models.PositiveSmallIntegerField(_("按时办结率权重"), default=30)
+    speed = models.PositiveSmallIntegerField(_("办理提速权重"), default=15)
+    supplement = models.PositiveSmallIntegerField(_("一次办成（无补正）权重"), default=15)
+    satisfaction = models.PositiveSmallIntegerField(_("满意率权重"), default=25)
+    rectification = models.PositiveSmallIntegerField(_("差评整改率权重"), default=15)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     FIELDS = ("on_time", "speed", "supplement", "satisfaction", "rectification")

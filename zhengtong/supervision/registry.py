@@ -11,6 +11,8 @@ supervision never imports services.)
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
 from zhengtong.core.permissions.registry import register_action, register_builtin_role
 from zhengtong.core.timelimits.registry import register_case_type
 
@@ -41,22 +43,22 @@ def is_rated(code: str) -> bool:
 
 
 def register_all() -> None:
-    register_action(MONITOR, "电子监察：查看时限监控")
-    register_action(URGE, "电子监察：督办")
-    register_action(CORRECT, "电子监察：纠错")
-    register_action(ACCOUNTABILITY, "电子监察：问责")
-    register_action(REPLY, "电子监察：答复督办纠错")
-    register_action(FOLLOW_UP, "电子监察：差评回访整改与申诉")
-    register_action(APPEAL_DECIDE, "电子监察：审核差评申诉")
-    register_action(WEIGHTS, "电子监察：维护考核权重")
-    register_action(SCORECARD, "电子监察：查看部门考核")
+    register_action(MONITOR, _("电子监察：查看时限监控"))
+    register_action(URGE, _("电子监察：督办"))
+    register_action(CORRECT, _("电子监察：纠错"))
+    register_action(ACCOUNTABILITY, _("电子监察：问责"))
+    register_action(REPLY, _("电子监察：答复督办纠错"))
+    register_action(FOLLOW_UP, _("电子监察：差评回访整改与申诉"))
+    register_action(APPEAL_DECIDE, _("电子监察：审核差评申诉"))
+    register_action(WEIGHTS, _("电子监察：维护考核权重"))
+    register_action(SCORECARD, _("电子监察：查看部门考核"))
     register_builtin_role("supervisor", "监察人员", (
         MONITOR, URGE, CORRECT, ACCOUNTABILITY, APPEAL_DECIDE, WEIGHTS, SCORECARD))
     register_builtin_role("dept_head", "部门负责人", (MONITOR, REPLY, FOLLOW_UP, SCORECARD))
-    register_case_type(URGE_CASE, "督办答复", default_limit_days=3, yellow_days=1)
-    register_case_type(CORRECTION_CASE, "纠错整改", default_limit_days=10, yellow_days=2)
-    register_case_type(ACCOUNTABILITY_CASE, "问责落实", default_limit_days=10, yellow_days=2)
-    register_case_type(FOLLOW_UP_CASE, "差评整改", default_limit_days=5, yellow_days=1)
+    register_case_type(URGE_CASE, _("督办答复"), default_limit_days=3, yellow_days=1)
+    register_case_type(CORRECTION_CASE, _("纠错整改"), default_limit_days=10, yellow_days=2)
+    register_case_type(ACCOUNTABILITY_CASE, _("问责落实"), default_limit_days=10, yellow_days=2)
+    register_case_type(FOLLOW_UP_CASE, _("差评整改"), default_limit_days=5, yellow_days=1)
     register_rated_case_type("services.application")
 
 # Who may open the directive and follow-up pages (each page checks the object's department too).

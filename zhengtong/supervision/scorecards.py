@@ -24,6 +24,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db import transaction
 from django.db.models import Avg, Count, Q
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from zhengtong.core.audit.log import record
 from zhengtong.core.org.models import Department
@@ -190,8 +192,9 @@ def for_user(user, month: date, today: date | None = None) -> tuple[list, bool]:
     return [r for r in rows if has_perm(user, SCORECARD, department=r.department)], bool(stored)
 
 
-HEADERS = ("排名", "部门", "办结数", "按时办结数", "按时办结率", "平均用时（工作日）", "超期数", "补正率",
-           "有效评价数", "满意率", "差评数", "差评整改率", "综合得分")
+# The workbook is written in its reader's language.
+HEADERS = (_("排名"), _("部门"), _("办结数"), _("按时办结数"), _("按时办结率"), _("平均用时（工作日）"), _("超期数"),
+           _("补正率"), _("有效评价数"), _("满意率"), _("差评数"), _("差评整改率"), _("综合得分"))
 
 
 def _pct(value) -> float | None:
@@ -206,9 +209,9 @@ def export_xlsx(rows: list, month: date) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = f"{month:%Y-%m}"
-    sheet.append([f"部门月度考核 {month:%Y年%m月}"])
+    sheet.append([gettext("部门月度考核 %(year)s年%(month)s月") % {"year": month.year, "month": f"{month.month:02d}"}])
     sheet["A1"].font = Font(bold=True, size=14)
-    sheet.append(list(HEADERS))
+    sheet.append([str(h) for h in HEADERS])
     for r in rows:
         sheet.append([r.rank, r.department.name, r.finished, r.on_time, _pct(r.on_time_rate),
                       _pct(r.avg_working_days), r.overdue, _pct(r.supplement_rate), r.ratings,

@@ -7,11 +7,12 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import include, path, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from wagtail import hooks
 
 from zhengtong.core.console import ConsoleItem, register_console_item
 
-register_console_item(ConsoleItem(menu="services", label="自然人查询", url_name="accounts_console:citizens",
+register_console_item(ConsoleItem(menu="services", label=gettext_lazy("自然人查询"), url_name="accounts_console:citizens",
                                   icon="user", order=150, action="accounts.person.read"))
 
 

@@ -16,7 +16,9 @@ from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 
 @dataclass(frozen=True)
@@ -25,7 +27,7 @@ class Job:
     task: str  # dotted path of a django_tasks Task (or of a plain function)
     every: timedelta | None = None
     daily_at: time | None = None
-    description: str = ""
+    description: str | Promise = ""  # shown on the console's jobs page, in the reader's language
 
     def __post_init__(self) -> None:
         if (self.every is None) == (self.daily_at is None):
@@ -62,24 +64,24 @@ class Job:
 
 SCHEDULE: tuple[Job, ...] = (
     Job("timelimits.refresh_statuses", "zhengtong.core.timelimits.actions.refresh_statuses",
-        every=timedelta(minutes=5), description="刷新所有时限案件的红黄绿状态"),
+        every=timedelta(minutes=5), description=gettext_lazy("刷新所有时限案件的红黄绿状态")),
     Job("timelimits.refresh_daily", "zhengtong.core.timelimits.tasks.refresh_daily",
-        daily_at=time(0, 5), description="按当前预警阈值重算黄牌日期并刷新状态"),
+        daily_at=time(0, 5), description=gettext_lazy("按当前预警阈值重算黄牌日期并刷新状态")),
     Job("workflow.refresh_timers", "zhengtong.services.workflow.actions.refresh_timers",
-        every=timedelta(minutes=5), description="推进审批流程中的定时事件"),
+        every=timedelta(minutes=5), description=gettext_lazy("推进审批流程中的定时事件")),
     Job("supervision.issue_warnings", "zhengtong.supervision.warnings.issue_warnings",
-        daily_at=time(8, 30), description="黄牌、红牌预警及逐日升级"),
+        daily_at=time(8, 30), description=gettext_lazy("黄牌、红牌预警及逐日升级")),
     Job("supervision.compute_scorecards", "zhengtong.supervision.scorecards.compute_scorecards",
-        daily_at=time(1, 0), description="生成上月部门绩效考核（幂等）"),
+        daily_at=time(1, 0), description=gettext_lazy("生成上月部门绩效考核（幂等）")),
     Job("applications.warn_special_step_overruns",
         "zhengtong.services.applications.tasks.warn_special_step_overruns",
-        daily_at=time(8, 15), description="特殊环节超过办事指南规定时限时提醒经办人"),
+        daily_at=time(8, 15), description=gettext_lazy("特殊环节超过办事指南规定时限时提醒经办人")),
     Job("notify.retry_failed", "zhengtong.core.notify.tasks.retry_failed",
-        every=timedelta(hours=1), description="重发失败的邮件和短信"),
+        every=timedelta(hours=1), description=gettext_lazy("重发失败的邮件和短信")),
     Job("calendar.warn_if_next_year_missing", "zhengtong.core.calendar.tasks.warn_if_next_year_missing",
-        daily_at=time(8, 0), description="下一年度节假日未维护时提醒系统管理员"),
+        daily_at=time(8, 0), description=gettext_lazy("下一年度节假日未维护时提醒系统管理员")),
     Job("audit.verify_chain", "zhengtong.core.jobs.tasks.verify_audit_chain",
-        daily_at=time(2, 30), description="夜间校验审计日志哈希链"),
+        daily_at=time(2, 30), description=gettext_lazy("夜间校验审计日志哈希链")),
 )
 
 

@@ -9,7 +9,7 @@ from zhengtong.core.permissions.registry import ACTIONS
 
 
 def action_labels(role: Role) -> list[str]:
-    return [ACTIONS[c].label if c in ACTIONS else c for c in role.actions]
+    return [str(ACTIONS[c].label) if c in ACTIONS else c for c in role.actions]
 
 
 def roles() -> QuerySet[Role]:

@@ -1,5 +1,9 @@
 """Named actions that roles may grant. Apps register theirs in ``AppConfig.ready()``.
 
+An action's label is given Chinese, marked with ``gettext_lazy`` (the registry is filled at
+import time, before a request picks a language): labels are only shown (roles and grants pages,
+refusals), never stored, and roles store action codes, so each reader sees their own language.
+
 Each action belongs to at most one admin group of the 三员分立 separation; a role of
 one admin group may hold only that group's actions (see ``actions.check_role_actions``).
 """
@@ -8,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
@@ -22,36 +27,36 @@ class AdminGroup:
 @dataclass(frozen=True)
 class ActionDef:
     code: str
-    label: str
+    label: str | Promise
     admin_group: str = ""
 
 
 ACTIONS: dict[str, ActionDef] = {}
 
 
-def register_action(code: str, label: str, *, admin_group: str = "") -> ActionDef:
+def register_action(code: str, label: str | Promise, *, admin_group: str = "") -> ActionDef:
     definition = ActionDef(code, label, admin_group)
     ACTIONS[code] = definition
     return definition
 
 
 # The spine's own actions.
-register_action("accounts.user.create", "创建用户", admin_group=AdminGroup.SYSTEM)
-register_action("accounts.user.update", "修改用户", admin_group=AdminGroup.SYSTEM)
-register_action("accounts.user.lock", "停用/解锁用户", admin_group=AdminGroup.SYSTEM)
-register_action("core.settings.update", "修改系统设置", admin_group=AdminGroup.SYSTEM)
-register_action("org.manage", "维护区划和部门", admin_group=AdminGroup.SYSTEM)
-register_action("calendar.manage", "维护工作日历", admin_group=AdminGroup.SYSTEM)
-register_action("seals.manage", "管理电子印章密钥", admin_group=AdminGroup.SYSTEM)
-register_action("permissions.grant", "授予/收回角色", admin_group=AdminGroup.SECURITY)
-register_action("permissions.role.manage", "维护角色", admin_group=AdminGroup.SECURITY)
-register_action("audit.log.read", "查阅审计日志", admin_group=AdminGroup.AUDIT)
-register_action("audit.chain.verify", "校验审计链", admin_group=AdminGroup.AUDIT)
-register_action("accounts.person.read", "查看自然人完整个人信息")
-register_action("timelimits.case.view", "查看时限案件")
-register_action("timelimits.case.extend", "批准延期")
-register_action("seals.document.sign", "加盖电子印章")
-register_action("notify.broadcast", "发送通知")
+register_action("accounts.user.create", _("创建用户"), admin_group=AdminGroup.SYSTEM)
+register_action("accounts.user.update", _("修改用户"), admin_group=AdminGroup.SYSTEM)
+register_action("accounts.user.lock", _("停用/解锁用户"), admin_group=AdminGroup.SYSTEM)
+register_action("core.settings.update", _("修改系统设置"), admin_group=AdminGroup.SYSTEM)
+register_action("org.manage", _("维护区划和部门"), admin_group=AdminGroup.SYSTEM)
+register_action("calendar.manage", _("维护工作日历"), admin_group=AdminGroup.SYSTEM)
+register_action("seals.manage", _("管理电子印章密钥"), admin_group=AdminGroup.SYSTEM)
+register_action("permissions.grant", _("授予/收回角色"), admin_group=AdminGroup.SECURITY)
+register_action("permissions.role.manage", _("维护角色"), admin_group=AdminGroup.SECURITY)
+register_action("audit.log.read", _("查阅审计日志"), admin_group=AdminGroup.AUDIT)
+register_action("audit.chain.verify", _("校验审计链"), admin_group=AdminGroup.AUDIT)
+register_action("accounts.person.read", _("查看自然人完整个人信息"))
+register_action("timelimits.case.view", _("查看时限案件"))
+register_action("timelimits.case.extend", _("批准延期"))
+register_action("seals.document.sign", _("加盖电子印章"))
+register_action("notify.broadcast", _("发送通知"))
 
 
 @dataclass(frozen=True)

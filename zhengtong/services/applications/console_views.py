@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from zhengtong.core.accounts.models import User
@@ -35,7 +36,8 @@ from zhengtong.services.applications.submit import check_version_open, slots_for
 from zhengtong.services.applications.supplements import compute_supplement_items
 from zhengtong.services.catalog.models import ServiceItem, VersionStatus
 
-TABS = [("pending", "待受理"), ("supplementing", "补正中"), ("running", "办理中"), ("all", "全部")]
+TABS = [("pending", gettext_lazy("待受理")), ("supplementing", gettext_lazy("补正中")),
+        ("running", gettext_lazy("办理中")), ("all", gettext_lazy("全部"))]
 
 
 def _fail(request: HttpRequest, app: Application, exc: ApplicationError) -> HttpResponse:

@@ -22,6 +22,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from zhengtong.core.audit.log import record
 from zhengtong.core.files.actions import (
@@ -52,8 +53,10 @@ from zhengtong.services.applications.special_steps import (  # noqa: F401  (re-e
 )
 from zhengtong.services.applications.submit import own_attachment
 
-MISSING = "缺少"
-DEFECTIVE = "不符合要求"
+# A listed material's problem is stored in the request's items in Chinese, whatever the
+# clerk's language, and translated when shown (``{% translate it.problem %}``).
+MISSING = gettext_noop("缺少")
+DEFECTIVE = gettext_noop("不符合要求")
 SUPPLEMENTABLE = (Status.SUBMITTED, Status.ACCEPTED, Status.REVIEWING)
 HAS_FILE = (MaterialStatus.PROVIDED, MaterialStatus.ACCEPTED, MaterialStatus.SHARED)
 
@@ -112,7 +115,7 @@ def do_request_supplement(app: Application, *, items: list[dict], note: str, act
 
 
 def _describe(items: list[dict], note: str) -> str:
-    lines = [f"{i + 1}. {it['name']}（{it['problem']}）{('：' + it['note']) if it.get('note') else ''}"
+    lines = [f"{i + 1}. {it['name']}（{_(it['problem'])}）{('：' + it['note']) if it.get('note') else ''}"
              for i, it in enumerate(items)]
     if note:
         lines.append(_("补充说明：%(note)s") % {"note": note})

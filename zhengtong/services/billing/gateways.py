@@ -23,8 +23,10 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from zhengtong.lib.gm import sm3_hmac_hex
 
@@ -79,7 +81,7 @@ class RefundCallbackResult:
 @runtime_checkable
 class PaymentGateway(Protocol):
     code: str
-    label: str
+    label: str | Promise  # shown to the payer: translated when shown
 
     def create_payment(self, bill: Bill) -> PaymentStart:
         """Register a payment for ``bill`` at the gateway."""
@@ -115,7 +117,7 @@ class LoggingGateway:
     refund confirmation (under its own domain, so a payment callback cannot pass for one)."""
 
     code = "logging"
-    label = "模拟支付（演示环境，不产生真实资金）"
+    label = gettext_lazy("模拟支付（演示环境，不产生真实资金）")
     FIELDS = ("bill", "ref", "amount", "paid")
     REFUND_FIELDS = ("bill", "payment", "refund", "amount", "refunded")
     _DOMAIN = b"zhengtong.billing.logging-gateway.v1\n"

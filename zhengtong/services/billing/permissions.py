@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
 from zhengtong.core.permissions.registry import register_action, register_builtin_role
 
 BILL_VIEW = "billing.bill.view"
@@ -10,11 +12,11 @@ LICENCE_VIEW = "billing.licence.view"
 LICENCE_DELIVER = "billing.licence.deliver"
 LICENCE_REVOKE = "billing.licence.revoke"
 
-register_action(BILL_VIEW, "查看收费单")
-register_action(BILL_REFUND, "办理退费（原路退回）")
-register_action(LICENCE_VIEW, "查看电子证照")
-register_action(LICENCE_DELIVER, "证照送达登记")
-register_action(LICENCE_REVOKE, "注销/撤销电子证照")
+register_action(BILL_VIEW, _("查看收费单"))
+register_action(BILL_REFUND, _("办理退费（原路退回）"))
+register_action(LICENCE_VIEW, _("查看电子证照"))
+register_action(LICENCE_DELIVER, _("证照送达登记"))
+register_action(LICENCE_REVOKE, _("注销/撤销电子证照"))
 
 # Refunds are money handled at the window: the clerks who register hand-overs and their head,
 # not the approvers (who decide cases) nor the supervisors (who watch them).

@@ -3,6 +3,8 @@ adds its processes here), and the catalog's permission actions."""
 
 from __future__ import annotations
 
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
 from zhengtong.core.permissions.registry import register_action, register_builtin_role
@@ -11,10 +13,12 @@ from zhengtong.core.permissions.registry import register_action, register_builti
 # under these keys and may add more with ``PROCESS_KEYS.add("...")``.
 PROCESS_KEYS: set[str] = {"simple", "countersign", "parallel"}
 
-PROCESS_LABELS: dict[str, str] = {
-    "simple": "一般审批（受理—审查—决定）",
-    "countersign": "会签审批",
-    "parallel": "并联审批",
+# The shipped processes' labels are translated when shown; an uploaded process adds the name
+# its uploader typed, shown as written.
+PROCESS_LABELS: dict[str, str | Promise] = {
+    "simple": _("一般审批（受理—审查—决定）"),
+    "countersign": _("会签审批"),
+    "parallel": _("并联审批"),
 }
 
 MANAGE = "catalog.item.manage"
@@ -27,9 +31,9 @@ CATALOG_ADMIN = "catalog_admin"
 
 
 def register_permissions() -> None:
-    register_action(MANAGE, "维护政务服务事项")
-    register_action(TOPIC, "维护主题")
-    register_action(BUNDLE, "维护“一件事”")
+    register_action(MANAGE, _("维护政务服务事项"))
+    register_action(TOPIC, _("维护主题"))
+    register_action(BUNDLE, _("维护“一件事”"))
     register_builtin_role("dept_head", "部门负责人", (MANAGE,))
     register_builtin_role(
         CATALOG_ADMIN, gettext_noop("事项目录管理员"), (MANAGE, TOPIC, BUNDLE),
@@ -37,7 +41,8 @@ def register_permissions() -> None:
 
 
 def process_label(key: str) -> str:
-    return PROCESS_LABELS.get(key, key)
+    """The process's label in the reader's language (an uploaded process's name as typed)."""
+    return str(PROCESS_LABELS.get(key, key))
 
 
 def process_keys() -> set[str]:

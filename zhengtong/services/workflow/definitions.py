@@ -21,7 +21,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from lxml import etree
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
@@ -63,14 +63,15 @@ SUPPORTED = {
     SPIFF_NS: {"properties", "property", "preScript", "postScript", "instructionsForEndUser"},
 }
 _WHY_UNSUPPORTED = {
-    "serviceTask": _lazy("流程不能调用外部服务"), "businessRuleTask": _lazy("不支持决策表"),
-    "subProcess": _lazy("不支持子流程，请把环节直接画在流程中"), "callActivity": _lazy("不支持调用其他流程"),
-    "transaction": _lazy("不支持事务子流程"), "adHocSubProcess": _lazy("不支持自由子流程"),
-    "sendTask": _lazy("不支持消息"), "receiveTask": _lazy("不支持消息"), "messageEventDefinition": _lazy("不支持消息事件"),
-    "signalEventDefinition": _lazy("不支持信号事件"), "errorEventDefinition": _lazy("不支持错误事件"),
-    "escalationEventDefinition": _lazy("不支持升级事件"), "terminateEventDefinition": _lazy("不支持终止结束事件"),
-    "multiInstanceLoopCharacteristics": _lazy("不支持多实例环节，请用流程配置中的并联分支"),
-    "standardLoopCharacteristics": _lazy("不支持循环环节，请用网关连线表示退回"),
+    "serviceTask": gettext_lazy("流程不能调用外部服务"), "businessRuleTask": gettext_lazy("不支持决策表"),
+    "subProcess": gettext_lazy("不支持子流程，请把环节直接画在流程中"), "callActivity": gettext_lazy("不支持调用其他流程"),
+    "transaction": gettext_lazy("不支持事务子流程"), "adHocSubProcess": gettext_lazy("不支持自由子流程"),
+    "sendTask": gettext_lazy("不支持消息"), "receiveTask": gettext_lazy("不支持消息"),
+    "messageEventDefinition": gettext_lazy("不支持消息事件"), "signalEventDefinition": gettext_lazy("不支持信号事件"),
+    "errorEventDefinition": gettext_lazy("不支持错误事件"), "escalationEventDefinition": gettext_lazy("不支持升级事件"),
+    "terminateEventDefinition": gettext_lazy("不支持终止结束事件"),
+    "multiInstanceLoopCharacteristics": gettext_lazy("不支持多实例环节，请用流程配置中的并联分支"),
+    "standardLoopCharacteristics": gettext_lazy("不支持循环环节，请用网关连线表示退回"),
 }
 
 
@@ -257,9 +258,12 @@ def decode_upload(filename: str, raw: bytes) -> str:
 # --- a process as people read it ------------------------------------------------------------
 
 KIND_LABELS = {
-    "startEvent": _lazy("开始"), "endEvent": _lazy("结束"), "userTask": _lazy("审批任务"), "manualTask": _lazy("人工任务"), "task": _lazy("空任务"),
-    "scriptTask": _lazy("脚本任务"), "exclusiveGateway": _lazy("排他网关"), "parallelGateway": _lazy("并行网关"),
-    "inclusiveGateway": _lazy("包容网关"), "intermediateCatchEvent": _lazy("中间事件"), "boundaryEvent": _lazy("边界事件"),
+    # 开始 and 结束 are also a case's started / finished elsewhere: here they name BPMN events.
+    "startEvent": pgettext_lazy("bpmn", "开始"), "endEvent": pgettext_lazy("bpmn", "结束"),
+    "userTask": gettext_lazy("审批任务"), "manualTask": gettext_lazy("人工任务"), "task": gettext_lazy("空任务"),
+    "scriptTask": gettext_lazy("脚本任务"), "exclusiveGateway": gettext_lazy("排他网关"),
+    "parallelGateway": gettext_lazy("并行网关"), "inclusiveGateway": gettext_lazy("包容网关"),
+    "intermediateCatchEvent": gettext_lazy("中间事件"), "boundaryEvent": gettext_lazy("边界事件"),
 }
 HUMAN_TASKS = {"userTask", "manualTask"}
 _NOT_NODES = {"sequenceFlow", "laneSet", "extensionElements", "documentation", "textAnnotation", "association",

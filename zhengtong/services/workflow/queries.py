@@ -11,7 +11,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from zhengtong.core.calendar import days
 from zhengtong.core.org.models import Department
@@ -35,8 +35,8 @@ from zhengtong.services.workflow.models import (
 from zhengtong.services.workflow.registry import APPROVE, COMPLETE, MANAGE
 from zhengtong.services.workflow.routing import OWN_DEPARTMENT
 
-TABS = {"pending": _lazy("待办"), "mine": _lazy("我的"), "due_soon": _lazy("即将到期"), "overdue": _lazy("已超期"),
-        "done": _lazy("已办")}
+TABS = {"pending": gettext_lazy("待办"), "mine": gettext_lazy("我的"), "due_soon": gettext_lazy("即将到期"),
+        "overdue": gettext_lazy("已超期"), "done": gettext_lazy("已办")}
 DUE_SOON_WORKING_DAYS = 2
 
 
@@ -115,8 +115,8 @@ def history(application) -> QuerySet[WorkTask]:
 
 # --- process definitions and configurations (流程管理 / 流程配置) ------------------------------
 
-PROCESS_STATUS = {"shipped": _lazy("内置"), "ready": _lazy("可用（不含脚本）"), "pending": _lazy("待批准"),
-                  "approved": _lazy("已批准")}
+PROCESS_STATUS = {"shipped": gettext_lazy("内置"), "ready": gettext_lazy("可用（不含脚本）"),
+                  "pending": gettext_lazy("待批准"), "approved": gettext_lazy("已批准")}
 
 
 @dataclass

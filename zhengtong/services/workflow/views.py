@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from zhengtong.core.console import console_view, render_page
@@ -38,8 +38,8 @@ from zhengtong.services.workflow.models import TaskStatus, WorkTask
 from zhengtong.services.workflow.registry import APPROVE, COMPLETE, MANAGE
 
 PAGE_SIZE = 50
-COLOURS = {"green": ("#1a7f37", _lazy("正常")), "yellow": ("#9a6700", _lazy("即将到期")),
-           "red": ("#cf222e", _lazy("已超期")), "done": ("#57606a", _lazy("已办结"))}
+COLOURS = {"green": ("#1a7f37", gettext_lazy("正常")), "yellow": ("#9a6700", gettext_lazy("即将到期")),
+           "red": ("#cf222e", gettext_lazy("已超期")), "done": ("#57606a", gettext_lazy("已办结"))}
 
 
 def row(task: WorkTask, today) -> dict:

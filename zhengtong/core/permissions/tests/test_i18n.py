@@ -64,3 +64,26 @@ def test_a_grant_is_audited_in_the_language_it_was_made_in(secadmin, approver):
     entry = AuditEntry.objects.get(action="permissions.role.granted", object_id=str(grant.pk))
     assert "Window clerk" in entry.object_repr and "Whole city" in entry.object_repr
     assert entry.after["role"] == "clerk" and entry.after["scope"] == "city"
+
+
+def test_a_roles_actions_read_in_english_on_the_roles_pages(client, secadmin):
+    login_staff(client, secadmin)
+    _english(client)
+    roles = client.get("/console/permissions/roles/").content.decode()
+    assert "View time-limited cases" in roles and "Accept cases" in roles
+    assert "查看时限案件" not in roles and "受理办件" not in roles
+    clerk = Role.objects.get(code="clerk")
+    detail = client.get(f"/console/permissions/roles/{clerk.pk}/").content.decode()
+    assert "Window intake (one-window acceptance)" in detail and "窗口收件" not in detail
+    new = client.get("/console/permissions/roles/new/").content.decode()
+    assert "Read the audit log（audit.log.read）" in new and "查阅审计日志" not in new
+
+
+def test_a_refusal_names_the_action_in_the_readers_language(approver):
+    from django.core.exceptions import PermissionDenied
+
+    from zhengtong.core.permissions.checks import require
+
+    with translation.override("en"), pytest.raises(PermissionDenied) as refused:
+        require(approver, "permissions.grant")
+    assert "Grant and revoke roles" in str(refused.value)

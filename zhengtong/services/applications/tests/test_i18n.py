@@ -69,3 +69,20 @@ def test_the_timeline_keeps_the_channel_as_text_in_the_submitters_language(item,
     chinese = submit(item, applicant, form_data)
     notes = [a.events.order_by("id").values_list("note", flat=True)[0] for a in (english, chinese)]
     assert notes == ["Online application", "网上申报"]
+
+
+def test_a_supplement_lists_its_problems_in_the_readers_language(client, item, applicant, clerk, form_data):
+    from zhengtong.services.applications.supplements import compute_supplement_items
+    from zhengtong.services.applications.tests.conftest import pdf
+    from zhengtong.services.applications.tests.helpers import material_key
+
+    app = submit(item, applicant, form_data, uploads={material_key(item, "身份证明"): pdf()})
+    id_card = item.current.materials.get(name="身份证明")
+    request = actions.do_request_supplement(app, items=compute_supplement_items(app, defective=[id_card.pk]),
+                                            note="", actor=clerk)
+    assert {it["problem"] for it in request.items} == {"缺少", "不符合要求"}  # stored as written
+    client.force_login(applicant)
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    page = client.get(f"/apply/case/{app.number}/").content.decode()
+    assert "<strong>场所证明</strong>（Missing）" in page and "<strong>身份证明</strong>（Non-compliant）" in page
+    assert "场所证明（缺少）" in page  # the timeline's note keeps the language the clerk wrote it in
