@@ -24,6 +24,7 @@ from typing import Any
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import SchemaError, ValidationError
 from jsonschema.validators import validator_for
@@ -62,11 +63,14 @@ def _is_text(value: object) -> bool:
     return True
 
 
+# translated when a message is built (the request's language)
 _TYPE_NAMES = {
-    "string": "文本", "integer": "整数", "number": "数字", "boolean": "是或否",
-    "array": "列表", "object": "对象", "null": "空值",
+    "string": pgettext_lazy("value type", "文本"), "integer": pgettext_lazy("value type", "整数"),
+    "number": pgettext_lazy("value type", "数字"), "boolean": pgettext_lazy("value type", "是或否"),
+    "array": pgettext_lazy("value type", "列表"), "object": pgettext_lazy("value type", "对象"),
+    "null": pgettext_lazy("value type", "空值"),
 }
-_FORMAT_NAMES = {"date": "有效日期（如 2024-05-01）", "email": "有效的电子邮箱地址"}
+_FORMAT_NAMES = {"date": gettext_lazy("有效日期（如 2024-05-01）"), "email": gettext_lazy("有效的电子邮箱地址")}
 
 
 # ---------------------------------------------------------------- schema checks
@@ -151,12 +155,12 @@ def _message(schema: Mapping, err: ValidationError) -> tuple[str, str]:
         return _field_key(path), table[kind] % params
     if kind == "type":
         types = val if isinstance(val, list) else [val]
-        names = "或".join(_TYPE_NAMES.get(t, t) for t in types)
+        names = pgettext("alternatives", "或").join(str(_TYPE_NAMES.get(t, t)) for t in types)
         return _field_key(path), _("“%(t)s”应为%(n)s") % {"t": title, "n": names}
     if kind == "format":
         if isinstance(err.cause, IdentifierError):
             return _field_key(path), f"“{title}”：{err.cause}"
-        what = _FORMAT_NAMES.get(str(val), str(val))
+        what = str(_FORMAT_NAMES.get(str(val), val))
         return _field_key(path), _("“%(t)s”应为%(n)s") % {"t": title, "n": what}
     if kind == "additionalProperties":
         return ALL, _("表单含有未定义的字段")

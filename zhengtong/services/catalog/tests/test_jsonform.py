@@ -114,3 +114,17 @@ def test_check_schema():
     assert jsonform.check_schema({"type": "array"}) == ["申请表的 type 必须为 object"]
     assert "不是有效的 JSON Schema" in jsonform.check_schema({"type": "object", "properties": {"a": {"type": 5}}})[0]
     assert jsonform.check_schema({"type": "object", "required": ["z"]}) == ["必填字段“z”未在 properties 中定义"]
+
+
+def test_type_and_format_messages_in_the_readers_language():
+    from django.utils import translation
+
+    schema = {"type": "object", "properties": {"area": {"type": ["number", "null"], "title": "面积"},
+                                               "start": {"type": "string", "title": "开业日期", "format": "date"}}}
+    bad = {"area": "大", "start": "明天"}
+    chinese = jsonform.validate(schema, bad)
+    assert chinese == {"area": "“面积”应为数字或空值", "start": "“开业日期”应为有效日期（如 2024-05-01）"}
+    with translation.override("en"):
+        english = jsonform.validate(schema, bad)
+    # the field titles are the item's data; the words around them follow the reader
+    assert english == {"area": "“面积” must be: a number or empty", "start": "“开业日期” must be: a valid date (e.g. 2024-05-01)"}
