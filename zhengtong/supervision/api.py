@@ -1,9 +1,9 @@
 """E-supervision over the API (/api/v1/supervision/…): monitor, dashboard, directives,
-rating (the party), follow-ups. The same actions as the console."""
+rating (the party), follow-ups, appeals, scorecards. The same actions as the console."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
@@ -14,8 +14,17 @@ from ninja import Router, Schema, Status
 
 from zhengtong.core.api.errors import ErrorOut
 from zhengtong.core.org.models import Department
-from zhengtong.supervision import actions, dashboard, queries
-from zhengtong.supervision.models import SUB_INDICATORS, Directive, FollowUp, Rating
+from zhengtong.core.permissions.checks import require
+from zhengtong.supervision import actions, dashboard, queries, scorecards
+from zhengtong.supervision import registry as reg
+from zhengtong.supervision.models import (
+    SUB_INDICATORS,
+    AppealStatus,
+    Directive,
+    FollowUp,
+    Rating,
+    RatingAppeal,
+)
 from zhengtong.supervision.registry import DIRECTIVE_VIEWERS, FOLLOW_UP_VIEWERS
 
 router = Router(tags=["supervision"])
@@ -285,3 +294,105 @@ def follow_up_appeal(request: HttpRequest, follow_up_id: int, payload: AppealIn)
     except actions.SupervisionError as exc:
         return _error(exc)
     return Status(201, {"id": appeal.pk, "status": appeal.status})
+
+
+# --- appeals (the supervisor's side) ---------------------------------------------------------
+
+
+class AppealOut(Schema):
+    id: int
+    rating: int
+    rating_level: int
+    department: str
+    reason: str
+    status: str
+    filed_at: datetime
+    decided_at: datetime | None
+    decision_note: str
+    rating_excluded: bool
+
+
+class DecideIn(Schema):
+    approve: bool
+    note: str = ""
+
+
+def _appeal_out(a: RatingAppeal) -> dict:
+    return {"id": a.pk, "rating": a.rating_id, "rating_level": a.rating.level, "department": a.rating.department.code,
+            "reason": a.reason, "status": a.status, "filed_at": a.filed_at, "decided_at": a.decided_at,
+            "decision_note": a.decision_note, "rating_excluded": a.rating.excluded}
+
+
+@router.get("/appeals", response={200: list[AppealOut], 400: ErrorOut}, summary="差评申诉（本人可审核的部门）")
+def appeal_list(request: HttpRequest, status: str = ""):
+    appeals = queries.pending_appeals(request.user, reg.APPEAL_DECIDE)
+    if status:
+        if status not in AppealStatus.values:
+            return Status(400, {"code": "invalid", "message": _("未知的申诉状态：%(s)s") % {"s": status}})
+        appeals = appeals.filter(status=status)
+    return [_appeal_out(a) for a in appeals[:200]]
+
+
+@router.post("/appeals/{appeal_id}/decide", response={200: AppealOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut,
+                                                        409: ErrorOut}, summary="审核差评申诉（成立则剔除该评价）")
+def appeal_decide(request: HttpRequest, appeal_id: int, payload: DecideIn):
+    # an appeal outside the reader's scope is answered as one that does not exist
+    appeal = queries.pending_appeals(request.user, reg.APPEAL_DECIDE).filter(pk=appeal_id).first()
+    if appeal is None:
+        raise Http404
+    try:
+        actions.check_decide_appeal(appeal, actor=request.user, approve=payload.approve, note=payload.note)
+    except actions.SupervisionError as exc:
+        return _error(exc)
+    return _appeal_out(RatingAppeal.objects.select_related("rating__department").get(pk=appeal.pk))
+
+
+# --- scorecards ----------------------------------------------------------------------------
+
+
+class ScorecardRowOut(Schema):
+    rank: int
+    department: str
+    department_name: str
+    finished: int
+    on_time: int
+    on_time_rate: float | None
+    avg_working_days: float | None
+    overdue: int
+    supplement_rate: float | None
+    ratings: int
+    satisfaction_rate: float | None
+    bad_ratings: int
+    rectification_rate: float | None
+    score: float
+
+
+class ScorecardsOut(Schema):
+    month: str
+    stored: bool
+    rows: list[ScorecardRowOut]
+
+
+def _number(value) -> float | None:
+    return None if value is None else float(value)
+
+
+@router.get("/scorecards", response={200: ScorecardsOut, 400: ErrorOut, 403: ErrorOut},
+            summary="部门绩效考核（某月，默认本月；已存档的月份读存档）")
+def scorecard_get(request: HttpRequest, month: str = ""):
+    require(request.user, reg.SCORECARD)
+    today = timezone.localdate()
+    try:
+        first = date.fromisoformat(f"{month}-01") if month else scorecards.month_start(today)
+    except ValueError:
+        return Status(400, {"code": "invalid", "message": _("月份格式应为 YYYY-MM")})
+    if first > today:
+        return Status(400, {"code": "invalid", "message": _("不能查询尚未开始的月份")})
+    rows, stored = scorecards.for_user(request.user, first, today)
+    return {"month": f"{first:%Y-%m}", "stored": stored, "rows": [{
+        "rank": r.rank, "department": r.department.code, "department_name": r.department.name,
+        "finished": r.finished, "on_time": r.on_time, "on_time_rate": _number(r.on_time_rate),
+        "avg_working_days": _number(r.avg_working_days), "overdue": r.overdue,
+        "supplement_rate": _number(r.supplement_rate), "ratings": r.ratings,
+        "satisfaction_rate": _number(r.satisfaction_rate), "bad_ratings": r.bad_ratings,
+        "rectification_rate": _number(r.rectification_rate), "score": float(r.score)} for r in rows]}

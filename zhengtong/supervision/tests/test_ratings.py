@@ -198,3 +198,28 @@ def test_the_follow_up_console_page_records_a_step(client, city, applicant, dept
     assert response.status_code == 302
     fu.refresh_from_db()
     assert fu.status == "verify"
+
+
+def test_a_supervisor_decides_an_appeal_over_the_api(client, city, applicant, dept_head, supervisor):
+    rating = _bad_rating(city, applicant)
+    appeal = actions.check_file_appeal(rating, actor=dept_head, reason="恶意差评")
+    decide = f"/api/v1/supervision/appeals/{appeal.pk}/decide"
+    login_staff(client, dept_head)  # files appeals, does not decide them
+    assert client.get("/api/v1/supervision/appeals").json() == []
+    assert client.post(decide, {"approve": True}, content_type="application/json").status_code == 404
+    client.logout()
+    login_staff(client, supervisor)
+    listed = client.get("/api/v1/supervision/appeals", {"status": "pending"}).json()
+    assert [(a["id"], a["department"], a["rating_level"], a["status"]) for a in listed] == [
+        (appeal.pk, "SF-SCJG", 2, "pending")]
+    assert client.get("/api/v1/supervision/appeals", {"status": "maybe"}).status_code == 400
+    no_note = client.post(decide, {"approve": False}, content_type="application/json")
+    assert no_note.status_code == 400 and "审核意见" in no_note.json()["message"]
+    appeal.refresh_from_db()
+    assert appeal.status == "pending"  # nothing half-written
+    done = client.post(decide, {"approve": True, "note": "同意剔除"}, content_type="application/json")
+    assert done.status_code == 200
+    assert (done.json()["status"], done.json()["rating_excluded"], done.json()["decision_note"]) == (
+        "approved", True, "同意剔除")
+    assert client.post(decide, {"approve": False, "note": "再审"}, content_type="application/json").status_code == 409
+    assert AuditEntry.objects.filter(action="supervision.appeal.decided", object_id=str(appeal.pk)).count() == 1

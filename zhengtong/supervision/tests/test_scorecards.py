@@ -106,3 +106,23 @@ def test_a_clerk_cannot_see_scorecards(client, clerk):
     login_staff(client, clerk)
     assert client.get("/console/supervision/scorecards/").status_code == 403
     assert client.get("/console/supervision/scorecards/export/").status_code == 403
+
+
+def test_the_api_gives_a_month_live_then_as_stored(client, dataset, supervisor, clerk):
+    login_staff(client, supervisor)
+    live = client.get("/api/v1/supervision/scorecards", {"month": "2025-03"})
+    assert live.status_code == 200 and live.json()["stored"] is False and live.json()["month"] == "2025-03"
+    market = {r["department"]: r for r in live.json()["rows"]}["SF-SCJG"]
+    assert (market["finished"], market["on_time"], market["on_time_rate"]) == (4, 3, 0.75)
+    assert (market["ratings"], market["satisfaction_rate"], market["rectification_rate"]) == (3, 0.6667, 1.0)
+    scorecards.compute_scorecards(MARCH)
+    stored = client.get("/api/v1/supervision/scorecards", {"month": "2025-03"}).json()
+    assert stored["stored"] is True
+    assert [(r["rank"], r["department"], r["score"]) for r in stored["rows"]] == [
+        (r["rank"], r["department"], r["score"]) for r in sorted(live.json()["rows"], key=lambda r: r["rank"])]
+    for bad in ("2025-13", "三月", "2999-01"):
+        response = client.get("/api/v1/supervision/scorecards", {"month": bad})
+        assert response.status_code == 400 and response.json()["code"] == "invalid"
+    client.logout()
+    login_staff(client, clerk)
+    assert client.get("/api/v1/supervision/scorecards").status_code == 403
