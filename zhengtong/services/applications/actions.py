@@ -14,7 +14,7 @@ from zhengtong.core.audit.log import record
 from zhengtong.core.db.compiled import CompiledQuery
 from zhengtong.core.db.nesting import joinable
 from zhengtong.core.db.updates import save_fields, update_if
-from zhengtong.core.permissions.checks import require
+from zhengtong.core.permissions.checks import has_perm, require
 from zhengtong.core.timelimits import actions as clocks
 from zhengtong.services.applications import timeline as tl
 from zhengtong.services.applications.errors import InvalidInput
@@ -23,10 +23,11 @@ from zhengtong.services.applications.models import (
     OPEN_STATUSES,
     Application,
     BundleApplication,
+    Channel,
     SpecialStep,
     Status,
 )
-from zhengtong.services.applications.registry import ACCEPT, PROCESSING_CASE
+from zhengtong.services.applications.registry import ACCEPT, INTAKE, PROCESSING_CASE
 from zhengtong.services.applications.submit import (  # noqa: F401  (re-exported: one place to call)
     Submission,
     check_submit_application,
@@ -103,6 +104,20 @@ def do_accept(app: Application, *, actor) -> Application:
                         % {"item": app.item_version.name, "days": app.item_version.promised_days,
                            "due": app.processing_case.due_date}, actor=actor)
     return app
+
+
+def check_window_intake(version, sub: Submission, *, actor) -> tuple[Application, bool]:
+    """一窗受理: a window clerk submits for a walk-in applicant (channel ``window``, the clerk as
+    the one who filed it); a case with every material the clerk may accept is accepted on the
+    spot, otherwise it waits in the acceptance inbox of its department. Two transactions: a
+    refused acceptance leaves the submission standing. Returns the case and whether it was
+    accepted."""
+    require(actor, INTAKE)
+    sub.channel = Channel.WINDOW
+    app = check_submit_application(version, sub, actor=actor)
+    if compute_supplement_items(app) or not has_perm(actor, ACCEPT, department=app.department):
+        return app, False
+    return do_accept(app, actor=actor), True
 
 
 def _bill_bundle_when_accepted(bundle: BundleApplication, *, actor) -> None:

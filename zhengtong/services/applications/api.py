@@ -11,9 +11,11 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja import Status as Answer
 
+from zhengtong.core.permissions.checks import require
 from zhengtong.services.applications import actions, queries
 from zhengtong.services.applications.errors import ApplicationError
 from zhengtong.services.applications.models import Application, Channel, SpecialStep, Status
+from zhengtong.services.applications.registry import INTAKE
 from zhengtong.services.applications.special_steps import listed_steps
 from zhengtong.services.applications.submit import Submission
 from zhengtong.services.applications.supplements import compute_supplement_items
@@ -41,6 +43,10 @@ class CaseOut(Schema):
     clock_status: str | None
     bundle_number: str | None
     licence_status: str | None = None  # valid | revoked; None without an e-licence
+
+
+class IntakeOut(CaseOut):
+    accepted: bool  # accepted on the spot (every material there, and the clerk may accept)
 
 
 class EventOut(Schema):
@@ -106,6 +112,15 @@ class SubmitIn(Schema):
     item_code: str
     data: dict[str, Any]
     materials: dict[str, int] = {}  # catalog material id → attachment id from /api/v1/files/
+    delivery: str = "download"
+    delivery_address: str = ""
+
+
+class IntakeIn(Schema):
+    item_code: str
+    applicant: str  # the walk-in applicant's 公民身份号码 or 统一社会信用代码 (a real-name user)
+    data: dict[str, Any]
+    materials: dict[str, int] = {}  # catalog material id → attachment id the clerk uploaded (scans)
     delivery: str = "download"
     delivery_address: str = ""
 
@@ -299,6 +314,26 @@ def staff_inbox(request: HttpRequest, tab: str = "pending"):
 @router.get("/staff/cases/{number}", response={200: StaffCaseDetailOut, **ERRORS}, summary="办件详情（工作人员）")
 def staff_case(request: HttpRequest, number: str):
     return staff_detail_out(queries.access_staff_application(request.user, number=number))
+
+
+@router.post("/staff/intake", response={201: IntakeOut, **ERRORS}, summary="窗口收件（一窗受理）")
+def intake(request: HttpRequest, payload: IntakeIn):
+    require(request.user, INTAKE)
+    applicant = queries.applicant_by_identifier(payload.applicant)
+    if applicant is None:
+        return 404, {"code": "no_applicant", "errors": {"applicant": _("请申请人先完成实名注册")},
+                     "message": _("未找到证件号码为 %(who)s 的实名用户，请申请人先完成实名注册") % {"who": payload.applicant}}
+    item = ServiceItem.objects.select_related("current__item").filter(code=payload.item_code).first()
+    sub = Submission(applicant=applicant, data=payload.data, delivery=payload.delivery,
+                     delivery_address=payload.delivery_address, attachment_ids=_slot_keys(payload.materials))
+    try:
+        app, accepted = actions.check_window_intake(item.current if item else None, sub, actor=request.user)
+    except ApplicationError as exc:
+        return _err(exc)
+    # the clerk filed it, whichever department accepts it: read it back without a scope check
+    fresh = Application.objects.select_related("item_version__item", "department", "acceptance_case",
+                                               "processing_case").get(pk=app.pk)
+    return 201, {**case_out(fresh), "accepted": accepted}
 
 
 @router.post("/staff/cases/{number}/accept", response={200: CaseOut, **ERRORS}, summary="受理")

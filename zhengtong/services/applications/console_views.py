@@ -6,14 +6,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from zhengtong.core.accounts.models import User
 from zhengtong.core.console import console_view, render_page
 from zhengtong.core.permissions.checks import has_perm, require
 from zhengtong.services.applications import actions, queries
@@ -32,7 +30,7 @@ from zhengtong.services.applications.registry import (
     SPECIAL_STEP,
 )
 from zhengtong.services.applications.special_steps import listed_steps
-from zhengtong.services.applications.submit import check_version_open, slots_for
+from zhengtong.services.applications.submit import slots_for
 from zhengtong.services.applications.supplements import compute_supplement_items
 from zhengtong.services.catalog.models import ServiceItem, VersionStatus
 
@@ -184,14 +182,6 @@ def approve(request: HttpRequest, pk: int) -> HttpResponse:
 
 # ---------------------------------------------------------------- 一窗受理
 
-def find_applicant(identifier: str) -> User | None:
-    code = (identifier or "").strip().upper()
-    if not code:
-        return None
-    return User.objects.filter(Q(citizen__id_number=code) | Q(enterprise__uscc=code), is_active=True).select_related(
-        "citizen", "enterprise").first()
-
-
 def _open_items():
     return (ServiceItem.objects.filter(current__status=VersionStatus.PUBLISHED)
             .select_related("current", "department").order_by("code"))
@@ -202,7 +192,7 @@ def intake(request: HttpRequest) -> HttpResponse:
     require(request.user, INTAKE)
     code, who = request.GET.get("item", ""), request.GET.get("who", "")
     item = _open_items().filter(code=code).first() if code else None
-    applicant = find_applicant(who) if who else None
+    applicant = queries.applicant_by_identifier(who) if who else None
     ctx = {"items": _open_items(), "item": item, "who": who, "applicant": applicant}
     if not (item and applicant):
         error = _("未找到证件号码为 %(who)s 的实名用户，请申请人先完成实名注册") % {"who": who} if who and not applicant else ""
@@ -218,15 +208,13 @@ def intake(request: HttpRequest) -> HttpResponse:
 def _intake_submit(request, ctx, version, slots, applicant) -> HttpResponse:
     sub = submission_from_post(request, version.form_schema, slots, applicant, Channel.WINDOW)
     try:
-        app = actions.check_submit_application(check_version_open(version), sub, actor=request.user)
+        app, accepted = actions.check_window_intake(version, sub, actor=request.user)
     except ApplicationError as exc:
         form = FormView(version.form_schema, slots, sub.data, exc.errors, exc.message, sub.delivery,
                         sub.delivery_address)
         return render_page(request, "applications/console_intake.html", _("窗口收件"), icon="form", form=form,
                            status=exc.status, **ctx)
-    complete = not compute_supplement_items(app)
-    if complete and has_perm(request.user, ACCEPT, department=app.department):
-        actions.do_accept(app, actor=request.user)
+    if accepted:
         messages.success(request, _("已收件并当场受理：%(number)s") % {"number": app.number})
     else:
         messages.success(request, _("已收件：%(number)s（材料不齐或须由承办部门受理）") % {"number": app.number})

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from zhengtong.core.accounts.models import User
 from zhengtong.core.permissions.checks import has_perm, scope_q
 from zhengtong.services.applications.models import (
     OPEN_STATUSES,
@@ -156,3 +157,13 @@ def prefill(user, schema: dict) -> dict:
         elif isinstance(node, dict) and node.get("format") in formats and key not in data:
             data[key] = formats[node["format"]]
     return data
+
+
+def applicant_by_identifier(identifier: str) -> User | None:
+    """The active real-name user a walk-in applicant names at the window: a citizen by ID
+    number, an enterprise by unified social credit code (一窗受理)."""
+    code = (identifier or "").strip().upper()
+    if not code:
+        return None
+    return User.objects.filter(Q(citizen__id_number=code) | Q(enterprise__uscc=code), is_active=True).select_related(
+        "citizen", "enterprise").first()

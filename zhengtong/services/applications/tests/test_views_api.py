@@ -140,6 +140,45 @@ def test_window_intake_refuses_a_disguised_executable(client, item, applicant, c
     assert not Application.objects.exists() and not Attachment.objects.exists()
 
 
+def test_window_intake_over_the_api(client, item, applicant, clerk, form_data):
+    login_staff(client, clerk)
+    scans = {str(item.current.materials.get(name=name).pk): _upload(client) for name in ("身份证明", "场所证明")}
+    body = {"item_code": item.code, "applicant": "11010519491231002x", "data": form_data, "materials": scans}
+    response = client.post("/api/v1/applications/staff/intake", json.dumps(body), content_type="application/json")
+    assert response.status_code == 201, response.content
+    case = response.json()
+    assert (case["channel"], case["accepted"], case["status"]) == ("window", True, "reviewing")
+    app = Application.objects.get(number=case["number"])
+    assert app.created_by == clerk and app.applicant == applicant and app.accepted_by == clerk
+    assert set(app.materials.exclude(attachment=None).values_list("attachment_id", flat=True)) == set(scans.values())
+
+
+def test_window_intake_over_the_api_leaves_an_incomplete_case_for_acceptance(client, item, applicant, clerk,
+                                                                              form_data):
+    login_staff(client, clerk)
+    scan = {str(item.current.materials.get(name="身份证明").pk): _upload(client)}
+    body = {"item_code": item.code, "applicant": "11010519491231002X", "data": form_data, "materials": scan}
+    response = client.post("/api/v1/applications/staff/intake", json.dumps(body), content_type="application/json")
+    assert response.status_code == 201 and response.json()["accepted"] is False
+    assert Application.objects.get().status == Status.SUBMITTED  # waits for 一次性告知 or acceptance
+
+
+def test_window_intake_over_the_api_refuses_bad_input(client, item, applicant, clerk, form_data):
+    url, json_type = "/api/v1/applications/staff/intake", "application/json"
+    client.force_login(applicant)  # a citizen is no window clerk
+    body = {"item_code": item.code, "applicant": "11010519491231002X", "data": form_data}
+    assert client.post(url, json.dumps(body), content_type=json_type).status_code == 403
+    client.logout()
+    login_staff(client, clerk)
+    unknown = client.post(url, json.dumps({**body, "applicant": "110101199003071233"}), content_type=json_type)
+    assert unknown.status_code == 404 and unknown.json()["code"] == "no_applicant"
+    bad = client.post(url, json.dumps({**body, "data": {"name": "李娟"}}), content_type=json_type)
+    assert bad.status_code == 400 and bad.json()["errors"]["shop_name"] == "请填写“店名”"
+    closed = client.post(url, json.dumps({**body, "item_code": "NO-SUCH"}), content_type=json_type)
+    assert closed.status_code == 400 and closed.json()["code"] == "item_closed"
+    assert not Application.objects.exists()
+
+
 def test_unknown_applicant_at_the_window(client, item, clerk):
     login_staff(client, clerk)
     page = client.get(f"/console/applications/intake/?item={item.code}&who=110101199003071233").content.decode()
