@@ -36,6 +36,7 @@ from zhengtong.supervision.models import (
     RatingInvitation,
     ScoreWeights,
 )
+from zhengtong.supervision.scorecards import compute_scorecards
 
 MAX_REPLY_DAYS = 60
 
@@ -312,6 +313,21 @@ def _close_follow_up_for_excluded(rating: Rating, actor, today: date) -> None:
 
 
 # --- weights -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def check_store_scorecards(month_text: str, *, actor, today: date | None = None) -> dict:
+    """存档: store a closed month's scorecards now ("YYYY-MM"), replacing its archive; the
+    current month is still running and is computed live instead."""
+    require(actor, reg.WEIGHTS)
+    today = _today(today)
+    try:
+        month = date.fromisoformat(f"{(month_text or '')[:7]}-01")
+    except ValueError:
+        raise SupervisionError(_("月份格式应为 YYYY-MM")) from None
+    if month >= today.replace(day=1):
+        raise SupervisionError(_("只能存档已经结束的月份"))
+    return compute_scorecards(month, today, actor=actor)
 
 
 @transaction.atomic

@@ -24,6 +24,7 @@ from zhengtong.supervision.models import (
     FollowUp,
     Rating,
     RatingAppeal,
+    ScoreWeights,
 )
 from zhengtong.supervision.registry import DIRECTIVE_VIEWERS, FOLLOW_UP_VIEWERS
 
@@ -396,3 +397,44 @@ def scorecard_get(request: HttpRequest, month: str = ""):
         "supplement_rate": _number(r.supplement_rate), "ratings": r.ratings,
         "satisfaction_rate": _number(r.satisfaction_rate), "bad_ratings": r.bad_ratings,
         "rectification_rate": _number(r.rectification_rate), "score": float(r.score)} for r in rows]}
+
+
+class StoreIn(Schema):
+    month: str  # YYYY-MM, a month that has ended
+
+
+@router.post("/scorecards/store", response={200: dict, 400: ErrorOut, 403: ErrorOut},
+             summary="存档某月部门绩效考核（替换该月已有存档）")
+def scorecard_store(request: HttpRequest, payload: StoreIn):
+    try:
+        result = actions.check_store_scorecards(payload.month, actor=request.user)
+    except actions.SupervisionError as exc:
+        return _error(exc)
+    return {"month": result["month"][:7], "departments": result["departments"]}
+
+
+class WeightsIO(Schema):
+    on_time: int
+    speed: int
+    supplement: int
+    satisfaction: int
+    rectification: int
+
+
+def _weights_out(weights: ScoreWeights) -> dict:
+    return {name: getattr(weights, name) for name in ScoreWeights.FIELDS}
+
+
+@router.get("/weights", response={200: WeightsIO, 403: ErrorOut}, summary="考核权重")
+def weights_get(request: HttpRequest):
+    require(request.user, reg.SCORECARD)
+    return _weights_out(ScoreWeights.current())
+
+
+@router.put("/weights", response={200: WeightsIO, 400: ErrorOut, 403: ErrorOut},
+            summary="修改考核权重（0–100 的整数，不能全为零）")
+def weights_put(request: HttpRequest, payload: WeightsIO):
+    try:
+        return _weights_out(actions.check_update_weights(actor=request.user, values=payload.dict()))
+    except actions.SupervisionError as exc:
+        return _error(exc)

@@ -168,16 +168,17 @@ def compute(month: date, today: date | None = None) -> list[Row]:
 
 
 @transaction.atomic
-def compute_scorecards(month: date | None = None, today: date | None = None) -> dict:
-    """Store the month's scorecards (default: last month); the monthly job. Idempotent: replaces the month."""
+def compute_scorecards(month: date | None = None, today: date | None = None, *, actor=None) -> dict:
+    """Store the month's scorecards (default: last month); the monthly job, or a supervisor's
+    存档 (``actor``). Idempotent: replaces the month."""
     today = today or timezone.localdate()
     month = month_start(month) if month else previous_month(month_start(today))
     rows = compute(month, today)
     Scorecard.objects.filter(month=month).delete()
     Scorecard.objects.bulk_create([
         Scorecard(month=month, department=r.department, **{f: getattr(r, f) for f in FIELDS}) for r in rows])
-    record("supervision.scorecards.computed", object_type="supervision.scorecard", object_id=month.isoformat(),
-           after={"month": month.isoformat(), "departments": len(rows)})
+    record("supervision.scorecards.computed", actor=actor, object_type="supervision.scorecard",
+           object_id=month.isoformat(), after={"month": month.isoformat(), "departments": len(rows)})
     return {"month": month.isoformat(), "departments": len(rows)}
 
 

@@ -251,13 +251,11 @@ def scorecard_export(request: HttpRequest) -> HttpResponse:
 @console_view
 @require_POST
 def scorecard_store(request: HttpRequest) -> HttpResponse:
-    require(request.user, reg.WEIGHTS)
     try:
-        month = date.fromisoformat(f"{request.POST.get('month', '')[:7]}-01")
-    except ValueError:
-        messages.error(request, _("月份格式应为 YYYY-MM"))
+        result = actions.check_store_scorecards(request.POST.get("month", ""), actor=request.user)
+    except actions.SupervisionError as exc:
+        messages.error(request, str(exc))
         return redirect("supervision_console:scorecards")
-    result = scorecards.compute_scorecards(month)
     messages.success(request, _("已存档 %(m)s 的考核结果（%(n)s 个部门）") % {"m": result["month"][:7],
                                                                       "n": result["departments"]})
     return redirect(reverse("supervision_console:scorecards") + f"?month={result['month'][:7]}")

@@ -126,3 +126,48 @@ def test_the_api_gives_a_month_live_then_as_stored(client, dataset, supervisor, 
     client.logout()
     login_staff(client, clerk)
     assert client.get("/api/v1/supervision/scorecards").status_code == 403
+
+
+def test_weights_over_the_api(client, supervisor, dept_head):
+    from zhengtong.core.audit.models import AuditEntry
+
+    url = "/api/v1/supervision/weights"
+    login_staff(client, dept_head)  # sees scorecards, so sees what weighs them; may not change them
+    assert client.get(url).json() == {"on_time": 30, "speed": 15, "supplement": 15, "satisfaction": 25,
+                                      "rectification": 15}
+    new = {"on_time": 40, "speed": 10, "supplement": 10, "satisfaction": 30, "rectification": 10}
+    assert client.put(url, new, content_type="application/json").status_code == 403
+    client.logout()
+    login_staff(client, supervisor)
+    assert client.put(url, new, content_type="application/json").json() == new
+    zero = client.put(url, dict.fromkeys(new, 0), content_type="application/json")
+    assert zero.status_code == 400 and "全部为零" in zero.json()["message"]
+    too_big = client.put(url, {**new, "speed": 101}, content_type="application/json")
+    assert too_big.status_code == 400
+    assert client.get(url).json() == new  # nothing half-written
+    entry = AuditEntry.objects.get(action="supervision.weights.updated")
+    assert entry.actor_id == supervisor.pk and entry.after == new
+
+
+def test_a_closed_month_is_archived_over_the_api_and_the_console(client, dataset, supervisor, dept_head):
+    from zhengtong.core.audit.models import AuditEntry
+
+    url = "/api/v1/supervision/scorecards/store"
+    login_staff(client, dept_head)
+    assert client.post(url, {"month": "2025-03"}, content_type="application/json").status_code == 403
+    client.logout()
+    login_staff(client, supervisor)
+    stored = client.post(url, {"month": "2025-03"}, content_type="application/json")
+    assert stored.status_code == 200 and stored.json() == {"month": "2025-03", "departments": 2}
+    assert Scorecard.objects.filter(month=MARCH).count() == 2
+    entry = AuditEntry.objects.get(action="supervision.scorecards.computed")
+    assert entry.actor_id == supervisor.pk  # a supervisor's 存档, not the nightly job
+    from django.utils import timezone
+
+    this_month = f"{timezone.localdate():%Y-%m}"
+    for month in (this_month, "2025-3x", ""):
+        response = client.post(url, {"month": month}, content_type="application/json")
+        assert response.status_code == 400, month
+    page = client.post("/console/supervision/scorecards/store/", {"month": this_month}, follow=True)
+    assert "只能存档已经结束的月份" in page.content.decode()
+    assert not Scorecard.objects.exclude(month=MARCH).exists()
