@@ -341,9 +341,9 @@ def check_deliver_licence(licence: License, *, actor, method: str, tracking_numb
     require(actor, "billing.licence.deliver", department=licence.department)
     tracking_number = (tracking_number or "").strip()[:40]
     if method not in (DeliveryMethod.WINDOW, DeliveryMethod.POST):
-        raise BillingError(_("请选择送达方式：窗口领取或邮寄送达。"))
+        raise _invalid(_("请选择送达方式：窗口领取或邮寄送达。"))
     if method == DeliveryMethod.POST and not tracking_number:
-        raise BillingError(_("邮寄送达须填写邮件单号。"))
+        raise _invalid(_("邮寄送达须填写邮件单号。"))
     licence = License.objects.select_for_update(of=("self",)).select_related("application").get(pk=licence.pk)
     if licence.status != LicenseStatus.VALID:
         raise BillingError(_("证照已注销，不能送达。"))

@@ -15,6 +15,7 @@ from zhengtong.core.seals.qr import verify_url
 from zhengtong.services.billing import queries
 from zhengtong.services.billing.actions import (
     BillingError,
+    check_deliver_licence,
     check_revoke_licence,
     check_start_payment,
     check_start_refund,
@@ -24,11 +25,12 @@ from zhengtong.services.billing.actions import (
 )
 from zhengtong.services.billing.gateways import CallbackRejected, request_data
 from zhengtong.services.billing.models import Bill, License, Refund
-from zhengtong.services.billing.permissions import BILL_REFUND, LICENCE_REVOKE
+from zhengtong.services.billing.permissions import BILL_REFUND, LICENCE_DELIVER, LICENCE_REVOKE
 from zhengtong.services.billing.schemas import (
     BillDetailOut,
     BillOut,
     CallbackOut,
+    DeliverIn,
     LicenceOut,
     PaymentStartOut,
     RefundIn,
@@ -125,6 +127,7 @@ def _licence_out(licence: License) -> dict[str, Any]:
             "verify_url": verify_url(licence.signed_document.verify_code),
             "download_url": reverse("billing:download", args=[licence.number]) if downloadable else None,
             "delivery_method": licence.delivery_method, "delivered_at": licence.delivered_at,
+            "tracking_number": licence.tracking_number,
             "revoked_at": licence.revoked_at, "revoke_reason": licence.revoke_reason,
             "revoke_basis": licence.revoke_basis}
 
@@ -140,6 +143,18 @@ def revoke_licence(request: HttpRequest, number: str, payload: RevokeIn):
     licence = queries.access_licence_in_scope(request.user, number=number, action=LICENCE_REVOKE)
     try:
         licence = check_revoke_licence(licence, reason=payload.reason, basis=payload.basis, actor=request.user)
+    except BillingError as exc:
+        return Status(exc.status, {"code": exc.code, "message": exc.message})
+    return Status(200, _licence_out(licence))
+
+
+@router.post("/staff/licences/{number}/deliver", response={200: LicenceOut, **STAFF_ERRORS},
+             summary="登记证照送达（窗口领取，或邮寄并填写邮件单号）")
+def deliver_licence(request: HttpRequest, number: str, payload: DeliverIn):
+    licence = queries.access_licence_in_scope(request.user, number=number, action=LICENCE_DELIVER)
+    try:
+        licence = check_deliver_licence(licence, actor=request.user, method=payload.method,
+                                        tracking_number=payload.tracking_number)
     except BillingError as exc:
         return Status(exc.status, {"code": exc.code, "message": exc.message})
     return Status(200, _licence_out(licence))

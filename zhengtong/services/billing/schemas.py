@@ -56,6 +56,11 @@ class RevokeIn(Schema):
     basis: str
 
 
+class DeliverIn(Schema):
+    method: str  # window | post
+    tracking_number: str = ""  # required for post
+
+
 class PaymentStartOut(Schema):
     ref: str
     redirect_url: str
@@ -81,6 +86,7 @@ class LicenceOut(Schema):
     download_url: str | None = None
     delivery_method: str
     delivered_at: datetime | None = None
+    tracking_number: str = ""
     revoked_at: datetime | None = None
     revoke_reason: str = ""
     revoke_basis: str = ""

@@ -199,3 +199,22 @@ def test_console_delivery_refused_out_of_scope(client, free_item, applicant, app
     assert licence.word_number not in client.get("/console/billing/licences/").content.decode()
     assert client.post(f"/console/billing/licences/{licence.pk}/deliver/", {"method": "window"}).status_code == 403
     assert License.objects.get(pk=licence.pk).delivered_at is None
+
+
+def test_delivery_over_the_api(client, paid_item, applicant, approver, dept_head, other_clerk):
+    licence = issue_licence(make_case(paid_item, applicant, status=Status.GRANTED, delivery="post"), actor=approver)
+    url, json_type = f"/api/v1/billing/staff/licences/{licence.number}/deliver", "application/json"
+    login_staff(client, other_clerk)
+    assert client.post(url, {"method": "window"}, content_type=json_type).status_code == 404  # not in scope
+    client.logout()
+    login_staff(client, dept_head)
+    for body in ({"method": "post"}, {"method": "drone"}):
+        bad = client.post(url, body, content_type=json_type)
+        assert bad.status_code == 400 and bad.json()["code"] == "invalid"
+    assert License.objects.get(pk=licence.pk).delivered_at is None
+    done = client.post(url, {"method": "post", "tracking_number": "SF1234567890"}, content_type=json_type)
+    assert done.status_code == 200
+    assert (done.json()["delivery_method"], done.json()["tracking_number"]) == ("post", "SF1234567890")
+    assert done.json()["delivered_at"] is not None
+    again = client.post(url, {"method": "window"}, content_type=json_type)
+    assert again.status_code == 409 and "不能重复登记" in again.json()["message"]
