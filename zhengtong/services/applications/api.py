@@ -70,6 +70,14 @@ class SupplementOut(Schema):
     note: str
 
 
+class PendingSupplementOut(SupplementOut):
+    id: int  # for …/staff/supplements/{id}/approve
+    case_number: str
+    item_name: str
+    requested_by: str
+    requested_at: datetime
+
+
 class SpecialStepOut(Schema):
     id: int
     kind: str
@@ -366,6 +374,15 @@ def request_supplement(request: HttpRequest, number: str, payload: SupplementIn)
     except ApplicationError as exc:
         return _err(exc)
     return 201, {"sequence": sr.sequence, "status": sr.status, "items": sr.items, "note": sr.note}
+
+
+@router.get("/staff/supplements/pending", response={200: list[PendingSupplementOut], **ERRORS},
+            summary="待批准的再次补正告知（本人可批准的部门）")
+def pending_supplements(request: HttpRequest):
+    return [{"id": sr.pk, "case_number": sr.application.number, "item_name": sr.application.item_version.name,
+             "requested_by": str(sr.requested_by), "requested_at": sr.requested_at, "sequence": sr.sequence,
+             "status": sr.status, "items": sr.items, "note": sr.note}
+            for sr in queries.pending_supplement_approvals(request.user)[:200]]
 
 
 @router.post("/staff/supplements/{pk}/approve", response={200: SupplementOut, **ERRORS}, summary="批准再次补正")

@@ -169,3 +169,21 @@ def test_the_supervisor_approves_from_the_console(client, item, applicant, clerk
 
 
 from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: E402
+
+
+def test_pending_second_supplements_listed_and_approved_over_the_api(client, item, applicant, clerk, supervisor,
+                                                                    form_data):
+    from zhengtong.testing.personas import login_staff
+
+    app, second = _second_request(item, applicant, clerk, form_data)
+    login_staff(client, clerk)  # may not approve: sees none
+    assert client.get("/api/v1/applications/staff/supplements/pending").json() == []
+    client.logout()
+    login_staff(client, supervisor)
+    [pending] = client.get("/api/v1/applications/staff/supplements/pending").json()
+    assert (pending["id"], pending["case_number"], pending["sequence"], pending["note"]) == (
+        second.pk, app.number, 2, "场所证明与地址不符")
+    approved = client.post(f"/api/v1/applications/staff/supplements/{second.pk}/approve", {"approve": True},
+                           content_type="application/json")
+    assert approved.status_code == 200 and approved.json()["status"] == SupplementStatus.OPEN
+    assert client.get("/api/v1/applications/staff/supplements/pending").json() == []
