@@ -24,7 +24,7 @@ from zhengtong.services.billing.actions import (
     unpaid_bill_for,
 )
 from zhengtong.services.billing.gateways import CallbackRejected, request_data
-from zhengtong.services.billing.models import Bill, License, Refund
+from zhengtong.services.billing.models import Bill, BillStatus, License, Refund
 from zhengtong.services.billing.permissions import BILL_REFUND, LICENCE_DELIVER, LICENCE_REVOKE
 from zhengtong.services.billing.schemas import (
     BillDetailOut,
@@ -158,3 +158,19 @@ def deliver_licence(request: HttpRequest, number: str, payload: DeliverIn):
     except BillingError as exc:
         return Status(exc.status, {"code": exc.code, "message": exc.message})
     return Status(200, _licence_out(licence))
+
+
+@router.get("/staff/bills", response={200: list[BillOut], **STAFF_ERRORS},
+            summary="收费单（工作人员，本人范围内；可按状态筛选、按单号/缴费人/办件号检索）")
+def staff_bills(request: HttpRequest, status: str = "", q: str = ""):
+    if status and status not in BillStatus.values:
+        return Status(400, {"code": "invalid", "message": _("未知的收费单状态：%(s)s") % {"s": status}})
+    rows = queries.bills_for_console(request.user, status=status, q=q.strip()[:40])
+    return Status(200, [_bill_out(b) for b in rows[:200]])
+
+
+@router.get("/staff/licences", response={200: list[LicenceOut], **STAFF_ERRORS},
+            summary="电子证照（工作人员，本人范围内；pending=true 仅待送达）")
+def staff_licences(request: HttpRequest, pending: bool = False, q: str = ""):
+    rows = queries.licences_for_console(request.user, pending=pending, q=q.strip()[:40])
+    return Status(200, [_licence_out(lc) for lc in rows[:200]])

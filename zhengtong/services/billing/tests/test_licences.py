@@ -218,3 +218,27 @@ def test_delivery_over_the_api(client, paid_item, applicant, approver, dept_head
     assert done.json()["delivered_at"] is not None
     again = client.post(url, {"method": "window"}, content_type=json_type)
     assert again.status_code == 409 and "不能重复登记" in again.json()["message"]
+
+
+def test_staff_lists_bills_and_licences_to_deliver_over_the_api(client, granted, free_item, applicant, approver,
+                                                                 clerk, dept_head, other_clerk):
+    bill = issue_bill(granted, actor=clerk)
+    waiting = issue_licence(make_case(free_item, applicant, status=Status.GRANTED, delivery="window"),
+                            actor=approver)
+    login_staff(client, dept_head)
+    bills = client.get("/api/v1/billing/staff/bills", {"status": "unpaid"}).json()
+    assert [b["number"] for b in bills] == [bill.number]
+    assert client.get("/api/v1/billing/staff/bills", {"status": "paid"}).json() == []
+    assert client.get("/api/v1/billing/staff/bills", {"status": "lost"}).status_code == 400
+    pending = client.get("/api/v1/billing/staff/licences", {"pending": "true"}).json()
+    assert [lc["number"] for lc in pending] == [waiting.number]
+    check_deliver_licence(waiting, actor=dept_head, method="window")
+    assert client.get("/api/v1/billing/staff/licences", {"pending": "true"}).json() == []
+    assert [lc["number"] for lc in client.get("/api/v1/billing/staff/licences").json()] == [waiting.number]
+    client.logout()
+    login_staff(client, other_clerk)  # another bureau's clerk: none of these are in scope
+    assert client.get("/api/v1/billing/staff/licences").json() == []
+    assert client.get("/api/v1/billing/staff/bills").json() == []
+    client.logout()
+    client.force_login(applicant)
+    assert client.get("/api/v1/billing/staff/bills").status_code == 403
