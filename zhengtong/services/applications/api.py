@@ -184,8 +184,8 @@ class EndStepIn(Schema):
 ERRORS = {400: ErrOut, 403: ErrOut, 404: ErrOut, 409: ErrOut}
 
 
-def _err(exc: ApplicationError) -> tuple[int, dict]:
-    return exc.status, {"code": exc.code, "message": exc.message, "errors": exc.errors}
+def _err(exc: ApplicationError) -> Answer:
+    return Answer(exc.status, {"code": exc.code, "message": exc.message, "errors": exc.errors})
 
 
 def _licence_status(app: Application) -> str | None:
@@ -258,7 +258,7 @@ def submit(request: HttpRequest, payload: SubmitIn):
         app = actions.check_submit_application(item.current if item else None, sub, actor=request.user)
     except ApplicationError as exc:
         return _err(exc)
-    return 201, case_out(queries.access_own_application(request.user, app.number))
+    return Answer(201, case_out(queries.access_own_application(request.user, app.number)))
 
 
 @router.post("/bundles/submit", response={201: BundleOut, **ERRORS}, summary="一件事一次办申报")
@@ -273,7 +273,8 @@ def submit_bundle(request: HttpRequest, payload: BundleSubmitIn):
     except ApplicationError as exc:
         return _err(exc)
     members = queries.my_applications(request.user).filter(bundle_application=result)
-    return 201, {"number": result.number, "status": result.status, "members": [case_out(a) for a in members]}
+    return Answer(201, {"number": result.number, "status": result.status,
+                        "members": [case_out(a) for a in members]})
 
 
 @router.post("/cases/{number}/withdraw", response={200: CaseOut, **ERRORS}, summary="撤回申请")
@@ -329,8 +330,9 @@ def intake(request: HttpRequest, payload: IntakeIn):
     require(request.user, INTAKE)
     applicant = queries.applicant_by_identifier(payload.applicant)
     if applicant is None:
-        return 404, {"code": "no_applicant", "errors": {"applicant": _("请申请人先完成实名注册")},
-                     "message": _("未找到证件号码为 %(who)s 的实名用户，请申请人先完成实名注册") % {"who": payload.applicant}}
+        return Answer(404, {"code": "no_applicant", "errors": {"applicant": _("请申请人先完成实名注册")},
+                            "message": _("未找到证件号码为 %(who)s 的实名用户，请申请人先完成实名注册")
+                            % {"who": payload.applicant}})
     item = ServiceItem.objects.select_related("current__item").filter(code=payload.item_code).first()
     sub = Submission(applicant=applicant, data=payload.data, delivery=payload.delivery,
                      delivery_address=payload.delivery_address, attachment_ids=_slot_keys(payload.materials))
@@ -341,7 +343,7 @@ def intake(request: HttpRequest, payload: IntakeIn):
     # the clerk filed it, whichever department accepts it: read it back without a scope check
     fresh = Application.objects.select_related("item_version__item", "department", "acceptance_case",
                                                "processing_case").get(pk=app.pk)
-    return 201, {**case_out(fresh), "accepted": accepted}
+    return Answer(201, {**case_out(fresh), "accepted": accepted})
 
 
 @router.post("/staff/cases/{number}/accept", response={200: CaseOut, **ERRORS}, summary="受理")
@@ -373,7 +375,7 @@ def request_supplement(request: HttpRequest, number: str, payload: SupplementIn)
         sr = actions.do_request_supplement(app, items=items, note=payload.note, actor=request.user)
     except ApplicationError as exc:
         return _err(exc)
-    return 201, {"sequence": sr.sequence, "status": sr.status, "items": sr.items, "note": sr.note}
+    return Answer(201, {"sequence": sr.sequence, "status": sr.status, "items": sr.items, "note": sr.note})
 
 
 @router.get("/staff/supplements/pending", response={200: list[PendingSupplementOut], **ERRORS},
@@ -403,7 +405,7 @@ def start_special_step(request: HttpRequest, number: str, payload: SpecialStepIn
         step = actions.do_start_special_step(app, kind=payload.kind, name=payload.name, note=payload.note,
                                              actor=request.user)
     except ApplicationError as exc:
-        return Answer(*_err(exc))
+        return _err(exc)
     return Answer(201, step_out(step))
 
 
@@ -417,5 +419,5 @@ def end_special_step(request: HttpRequest, number: str, step_id: int, payload: E
     try:
         step = actions.do_end_special_step(step, note=payload.note, actor=request.user)
     except ApplicationError as exc:
-        return Answer(*_err(exc))
+        return _err(exc)
     return step_out(step)
