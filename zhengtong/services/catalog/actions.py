@@ -330,7 +330,7 @@ def do_publish(version: ItemVersion, *, actor) -> ItemVersion:
     require(actor, MANAGE, department=item.department)
     version = ItemVersion.objects.select_for_update().get(pk=version.pk)
     if version.status != VersionStatus.DRAFT:
-        raise CatalogError(_("只能发布草稿版本（当前为“%(s)s”）") % {"s": version.get_status_display()})
+        raise CatalogConflict(_("只能发布草稿版本（当前为“%(s)s”）") % {"s": version.get_status_display()})
     _raise_if(clean_content({f: getattr(version, f) for f in CONTENT_FIELDS})[1])
     old = item.current
     item.versions.filter(status=VersionStatus.PUBLISHED).update(status=VersionStatus.RETIRED)
@@ -353,9 +353,9 @@ def do_discard_draft(version: ItemVersion, *, actor) -> None:
     require(actor, MANAGE, department=item.department)
     version = ItemVersion.objects.select_for_update().get(pk=version.pk)
     if version.status != VersionStatus.DRAFT:
-        raise CatalogError(_("只能删除草稿版本"))
+        raise CatalogConflict(_("只能删除草稿版本"))
     if item.versions.count() == 1:
-        raise CatalogError(_("这是事项唯一的版本，不能删除"))
+        raise CatalogConflict(_("这是事项唯一的版本，不能删除"))
     before = snapshot(version)
     version.delete()
     record("catalog.version.discard", actor=actor, object_type="catalog.itemversion",
