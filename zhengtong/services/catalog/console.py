@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from zhengtong.core.console import console_view, render_page
 from zhengtong.core.org.models import Department
 from zhengtong.core.permissions.checks import has_perm, require, scope_q
-from zhengtong.services.catalog import actions, excel, jsonform
+from zhengtong.services.catalog import actions, excel, jsonform, queries
 from zhengtong.services.catalog.forms import (
     BundleForm,
     ItemCreateForm,
@@ -41,20 +41,13 @@ from zhengtong.services.catalog.registry import BUNDLE, MANAGE, TOPIC
 DIFF_FIELDS = (*actions.CONTENT_FIELDS, "materials")
 
 
-def _scoped(user):
-    require(user, MANAGE)
-    return ServiceItem.objects.filter(scope_q(user, MANAGE)).select_related("current", "department")
-
-
 def _item(request: HttpRequest, code: str) -> ServiceItem:
-    item = get_object_or_404(_scoped(request.user), code=code)
-    require(request.user, MANAGE, department=item.department)
-    return item
+    return queries.access_managed_item(request.user, code)
 
 
 @console_view
 def item_list(request: HttpRequest) -> HttpResponse:
-    items = _scoped(request.user).prefetch_related("versions")
+    items = queries.managed_items(request.user).prefetch_related("versions")
     q = request.GET.get("q", "").strip()
     if q:
         items = items.filter(code__icontains=q) | items.filter(versions__name__icontains=q)
@@ -192,13 +185,8 @@ def version_publish(request: HttpRequest, code: str, number: int) -> HttpRespons
 
 @console_view
 def export_items(request: HttpRequest) -> HttpResponse:
-    items = _scoped(request.user).filter(current__isnull=False).prefetch_related("current__materials",
-                                                                                "life_events")
-    if request.GET.get("template"):
-        items = ServiceItem.objects.none()
-    response = HttpResponse(excel.export_workbook(items), content_type=excel.XLSX_TYPE)
-    response["Content-Disposition"] = "attachment; filename*=UTF-8''%E4%BA%8B%E9%A1%B9.xlsx"
-    return response
+    items = queries.exported_items(request.user)
+    return excel.export_response(ServiceItem.objects.none() if request.GET.get("template") else items)
 
 
 @console_view

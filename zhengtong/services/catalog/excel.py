@@ -23,6 +23,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models, transaction
 from django.db.models import Prefetch
+from django.http import HttpResponse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
@@ -157,6 +158,13 @@ def export_workbook(items=None) -> bytes:
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+def export_response(items=None) -> HttpResponse:
+    """The workbook as a download named 事项.xlsx (the console's and the API's export)."""
+    response = HttpResponse(export_workbook(items), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = "attachment; filename*=UTF-8''%E4%BA%8B%E9%A1%B9.xlsx"
+    return response
 
 
 # ---------------------------------------------------------------- parsing

@@ -1,11 +1,15 @@
-"""Read-side helpers: the public catalog (published items only), bundle material lists."""
+"""Read-side helpers: the public catalog (published items only), bundle material lists, and
+the items a member of staff may maintain."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
 
+from zhengtong.core.permissions.checks import require, scope_q
 from zhengtong.services.catalog.models import (
     Bundle,
     ItemVersion,
@@ -13,6 +17,7 @@ from zhengtong.services.catalog.models import (
     ServiceItem,
     VersionStatus,
 )
+from zhengtong.services.catalog.registry import MANAGE
 
 FILTERS = ("q", "department", "life_event", "kind", "audience")
 
@@ -60,6 +65,27 @@ def public_items(*, q: str = "", department: str = "", life_event: str = "", kin
 def public_item(code: str) -> ServiceItem | None:
     return (ServiceItem.objects.filter(code=code, current__status="published")
             .select_related("current", "department", "region").prefetch_related("life_events").first())
+
+
+def managed_items(user) -> QuerySet[ServiceItem]:
+    """Items of the departments in the user's ``catalog.item.manage`` scope; 403 without it."""
+    require(user, MANAGE)
+    return ServiceItem.objects.filter(scope_q(user, MANAGE)).select_related("current", "department", "region")
+
+
+def access_managed_item(user, code: str) -> ServiceItem:
+    """An item the user may maintain; 404 outside the scope (its existence is not revealed),
+    403 without the action."""
+    item = managed_items(user).filter(code=code).first()
+    if item is None:
+        raise Http404(_("事项不存在"))
+    require(user, MANAGE, department=item.department)
+    return item
+
+
+def exported_items(user) -> QuerySet[ServiceItem]:
+    """What an Excel export holds: the items in the user's scope that have a current version."""
+    return managed_items(user).filter(current__isnull=False).prefetch_related("current__materials", "life_events")
 
 
 def public_bundles() -> QuerySet[Bundle]:
