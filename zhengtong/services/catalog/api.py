@@ -1,5 +1,6 @@
-"""Catalog API (mounted at /api/v1/catalog/): public search and guides, bundles, life events,
-Excel import."""
+"""Catalog API (mounted at /api/v1/catalog/): public search and guides, bundles, life events;
+for the departments, item maintenance (create, versions, edit, publish, discard) and the Excel
+export and import — the console's actions, called the same way."""
 
 from __future__ import annotations
 
@@ -8,17 +9,33 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from zhengtong.core.api.errors import ErrorOut
-from zhengtong.core.permissions.checks import has_perm
-from zhengtong.services.catalog import queries
+from zhengtong.core.org.models import Department, Region
+from zhengtong.core.permissions.checks import has_perm, require
+from zhengtong.services.catalog import actions, excel, queries
+from zhengtong.services.catalog.actions import CatalogConflict, CatalogError
 from zhengtong.services.catalog.excel import ImportFailed, import_workbook
-from zhengtong.services.catalog.models import Bundle, ItemVersion, LifeEvent, ServiceItem
+from zhengtong.services.catalog.models import (
+    Bundle,
+    ItemVersion,
+    LifeEvent,
+    ServiceItem,
+    VersionStatus,
+)
 from zhengtong.services.catalog.registry import MANAGE
+from zhengtong.services.catalog.schemas import (
+    CatalogErrorOut,
+    ItemIn,
+    ManagedItemOut,
+    VersionIn,
+    VersionOut,
+    VersionRow,
+)
 
 router = Router(tags=["catalog"])
 PAGE_SIZE = 20
@@ -185,3 +202,138 @@ def import_items(request: HttpRequest, file: File[UploadedFile], publish: Form[b
         return Status(400, {"code": "import_failed", "message": _("导入失败，未写入任何数据"), "errors": exc.errors})
     return Status(200, {"created": result.created, "versioned": result.versioned, "unchanged": result.unchanged,
                         "codes": result.codes})
+
+
+# ---------------------------------------------------------------- maintenance (the console's 事项管理)
+
+FOUND = {403: ErrorOut, 404: ErrorOut}  # without the action; outside the scope, or unknown
+INVALID = {400: CatalogErrorOut}
+WRITE = {**FOUND, **INVALID, 409: CatalogErrorOut}  # 409: the version's state forbids it
+
+
+def _refused(exc: CatalogError) -> Status:
+    """A refused write: 409 for the version's state (publishing a published one), 400 with the
+    field errors otherwise. The action ran in one transaction, so nothing was written."""
+    if isinstance(exc, CatalogConflict):
+        return Status(409, {"code": "conflict", "message": exc.message, "errors": exc.errors})
+    return Status(400, {"code": "invalid", "message": exc.message, "errors": exc.errors})
+
+
+def _invalid(field: str, message: str) -> Status:
+    return Status(400, {"code": "invalid", "message": _("事项信息有误：%(m)s") % {"m": message},
+                        "errors": {field: message}})
+
+
+def _version(item: ServiceItem, number: int) -> ItemVersion:
+    version = item.versions.filter(version=number).first()
+    if version is None:
+        raise Http404(_("事项“%(c)s”没有第 %(n)d 版") % {"c": item.code, "n": number})
+    return version
+
+
+def _version_row(version: ItemVersion, item: ServiceItem) -> dict[str, Any]:
+    return {"version": version.version, "status": version.status, "status_label": version.get_status_display(),
+            "name": version.name, "published_at": version.published_at, "current": item.current_id == version.pk}
+
+
+def _version_out(version: ItemVersion, item: ServiceItem) -> dict[str, Any]:
+    return {**actions.snapshot(version), **_version_row(version, item), "item": item.code,
+            "life_events": sorted(item.life_events.values_list("code", flat=True))}
+
+
+def _fresh(item: ServiceItem) -> ServiceItem:
+    """The item as the action left it (publishing moves ``current``)."""
+    return ServiceItem.objects.select_related("current", "department", "region").get(pk=item.pk)
+
+
+@router.post("/items", response={201: ManagedItemOut, 403: ErrorOut, **INVALID},
+             summary="新建事项（含第一版草稿）")
+def create_item(request: HttpRequest, payload: ItemIn):
+    require(request.user, MANAGE)
+    department = (Department.objects.filter(code=payload.department.strip(), is_active=True)
+                  .select_related("region").first())
+    if department is None:
+        return _invalid("department", _("部门编码“%(c)s”不存在") % {"c": payload.department})
+    region = None
+    if payload.region:
+        region = Region.objects.current().filter(code=payload.region.strip()).first()
+        if region is None:
+            return _invalid("region", _("区划代码“%(c)s”不存在") % {"c": payload.region})
+    try:
+        item = actions.do_create_item(
+            actor=request.user, code=payload.code, department=department, region=region,
+            content=payload.content.model_dump(exclude_unset=True),
+            materials=[m.model_dump(exclude_unset=True) for m in payload.materials], life_events=payload.life_events)
+    except CatalogError as exc:
+        return _refused(exc)
+    item = _fresh(item)
+    return Status(201, {"code": item.code, "department": item.department.code,
+                        "department_name": item.department.name, "region": item.region.code,
+                        "current_version": None, "life_events": sorted(item.life_events.values_list("code", flat=True)),
+                        "draft": _version_out(item.versions.get(), item)})
+
+
+@router.get("/items/{code}/versions", response={200: list[VersionRow], **FOUND},
+            summary="事项的全部版本（本人可维护的事项，含草稿）")
+def list_versions(request: HttpRequest, code: str):
+    item = queries.access_managed_item(request.user, code)
+    return Status(200, [_version_row(v, item) for v in item.versions.order_by("-version")])
+
+
+@router.post("/items/{code}/versions", response={200: VersionOut, 201: VersionOut, **FOUND},
+             summary="开始新版本（复制现行版本为草稿；已有草稿时返回该草稿）")
+def new_version(request: HttpRequest, code: str):
+    item = queries.access_managed_item(request.user, code)
+    open_draft = item.versions.filter(status=VersionStatus.DRAFT).values_list("pk", flat=True).first()
+    draft = actions.do_new_version(item, actor=request.user)
+    return Status(200 if draft.pk == open_draft else 201, _version_out(draft, item))
+
+
+@router.get("/items/{code}/versions/{number}", response={200: VersionOut, **FOUND},
+            summary="事项的一个版本：指南要素和申请材料（含草稿）")
+def version_detail(request: HttpRequest, code: str, number: int):
+    item = queries.access_managed_item(request.user, code)
+    return Status(200, _version_out(_version(item, number), item))
+
+
+@router.put("/items/{code}/versions/{number}", response={200: VersionOut, **WRITE},
+            summary="修改版本（已发布的版本不可改，即修改新草稿；返回实际写入的版本）")
+def edit_version(request: HttpRequest, code: str, number: int, payload: VersionIn):
+    item = queries.access_managed_item(request.user, code)
+    version = _version(item, number)
+    materials = None if payload.materials is None else [m.model_dump(exclude_unset=True) for m in payload.materials]
+    try:
+        saved = actions.do_edit(version, actor=request.user, content=payload.content.model_dump(exclude_unset=True),
+                                materials=materials, life_events=payload.life_events)
+    except CatalogError as exc:
+        return _refused(exc)
+    return Status(200, _version_out(saved, _fresh(item)))
+
+
+@router.post("/items/{code}/versions/{number}/publish", response={200: VersionOut, **WRITE},
+             summary="发布草稿版本（原发布的版本停用）")
+def publish_version(request: HttpRequest, code: str, number: int):
+    item = queries.access_managed_item(request.user, code)
+    try:
+        version = actions.do_publish(_version(item, number), actor=request.user)
+    except CatalogError as exc:
+        return _refused(exc)
+    return Status(200, _version_out(version, _fresh(item)))
+
+
+@router.delete("/items/{code}/versions/{number}", response={204: None, **WRITE},
+               summary="删除草稿版本（不能删除事项唯一的版本）")
+def discard_version(request: HttpRequest, code: str, number: int):
+    item = queries.access_managed_item(request.user, code)
+    try:
+        actions.do_discard_draft(_version(item, number), actor=request.user)
+    except CatalogError as exc:
+        return _refused(exc)
+    return Status(204, None)
+
+
+@router.get("/export", response={403: ErrorOut},
+            summary="导出本人可维护的事项到 Excel 模板（template=1 为空模板）")
+def export_items(request: HttpRequest, template: bool = False) -> HttpResponse:
+    items = queries.exported_items(request.user)
+    return excel.export_response(ServiceItem.objects.none() if template else items)
