@@ -184,6 +184,16 @@ def version_publish(request: HttpRequest, code: str, number: int) -> HttpRespons
 
 
 @console_view
+@require_POST
+def version_discard(request: HttpRequest, code: str, number: int) -> HttpResponse:
+    def run(item):
+        version = get_object_or_404(item.versions, version=number)
+        actions.do_discard_draft(version, actor=request.user)
+        return _("已删除第 %(n)d 版草稿") % {"n": number}
+    return _post_action(request, code, run)
+
+
+@console_view
 def export_items(request: HttpRequest) -> HttpResponse:
     items = queries.exported_items(request.user)
     return excel.export_response(ServiceItem.objects.none() if request.GET.get("template") else items)

@@ -14,6 +14,7 @@ urlpatterns = [
     path("items/<str:code>/new-version/", console.version_new, name="new_version"),
     path("items/<str:code>/v<int:number>/edit/", console.version_edit, name="edit"),
     path("items/<str:code>/v<int:number>/publish/", console.version_publish, name="publish"),
+    path("items/<str:code>/v<int:number>/discard/", console.version_discard, name="discard"),
     path("topics/", console.topic_list, name="topics"),
     path("topics/new/", console.topic_create, name="topic_create"),
     path("topics/<str:code>/", console.topic_edit, name="topic"),

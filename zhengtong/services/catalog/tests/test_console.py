@@ -74,6 +74,21 @@ def test_new_version_and_publish_errors(published, dept_head, client):
     assert client.get(BASE + "items/SCJG-001/new-version/").status_code == 405
 
 
+def test_a_draft_is_discarded_from_the_item_page(published, dept_head, client):
+    login_staff(client, dept_head)
+    page = client.get(BASE + "items/SCJG-001/").content.decode()
+    assert 'data-testid="discard"' not in page  # no draft yet
+    client.post(BASE + "items/SCJG-001/new-version/")
+    assert 'data-testid="discard"' in client.get(BASE + "items/SCJG-001/").content.decode()
+    refused = client.post(BASE + "items/SCJG-001/v1/discard/", follow=True)  # the published version
+    assert "只能删除草稿版本" in refused.content.decode()
+    assert client.get(BASE + "items/SCJG-001/v2/discard/").status_code == 405
+    done = client.post(BASE + "items/SCJG-001/v2/discard/", follow=True)
+    assert "已删除第 2 版草稿" in done.content.decode()
+    assert list(ServiceItem.objects.get(code="SCJG-001").versions.values_list("version", flat=True)) == [1]
+    assert AuditEntry.objects.filter(action="catalog.version.discard").count() == 1
+
+
 def test_console_import_export(published, dept_head, client):
     login_staff(client, dept_head)
     exported = client.get(BASE + "export/")
