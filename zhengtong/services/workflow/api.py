@@ -85,8 +85,8 @@ class CompleteIn(Schema):
     comment: str = ""
 
 
-def _error(exc: WorkflowError):
-    return exc.status, {"code": exc.code, "message": exc.message}
+def _error(exc: WorkflowError) -> Status:
+    return Status(exc.status, {"code": exc.code, "message": exc.message})
 
 
 @router.get("/tasks", response=list[TaskOut],
