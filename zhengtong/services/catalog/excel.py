@@ -338,6 +338,7 @@ def _plan(wb, actor) -> list[_Planned]:
         raise ImportFailed([_("工作表“事项”中没有数据")])
     depts = {d.code: d for d in Department.objects.select_related("region")}
     regions = {r.code: r for r in Region.objects.all()}
+    current_regions = set(Region.objects.current().values_list("pk", flat=True))
     items = _existing_items()
     known_events = set(LifeEvent.objects.values_list("code", flat=True))
     codes = [r["code"] for _n, r in item_rows]
@@ -364,6 +365,13 @@ def _plan(wb, actor) -> list[_Planned]:
             errors.append(where + _("您无权维护“%(d)s”的事项") % {"d": dept.name})
         if region is None:
             errors.append(where + _("区划代码“%(c)s”不存在") % {"c": row["region"]})
+        # as the console: a new item, or an item moved, goes to an active department in a
+        # division valid today; an existing item keeps what it has
+        if dept is not None and not dept.is_active and (existing is None or existing.department_id != dept.pk):
+            errors.append(where + _("部门“%(d)s”已停用") % {"d": dept.name})
+        if region is not None and region.pk not in current_regions and (
+                existing is None or existing.region_id != region.pk):
+            errors.append(where + _("区划代码“%(c)s”已废止") % {"c": region.code})
         content = _item_content(row, errors, where)
         cleaned, content_errors = actions.clean_content(content)
         errors.extend(where + msg for msg in content_errors.values())

@@ -165,3 +165,30 @@ def test_api_bundles(published, city, client):
     assert detail["materials"][0]["items"] == ["食品经营许可"] and detail["apply_url"] == "/apply/bundle/b1/"
     assert client.get("/api/v1/catalog/bundles/nope").status_code == 404
     assert json.dumps(detail, ensure_ascii=False)
+
+
+def test_a_new_item_needs_an_active_department_and_a_current_division(published, dept_head, city):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from zhengtong.core.org.models import Region
+
+    wb = load_workbook(io.BytesIO(_workbook(published)))
+    ws = wb["事项"]
+    ws.append([c.value for c in ws[2]])
+    ws["A3"] = "SCJG-NEW"
+    wb["材料"].append(["SCJG-NEW", "申请书", "电子材料", 1, "是", "D", "", "", ""])
+    out = io.BytesIO()
+    wb.save(out)
+    data = out.getvalue()
+    department = published.department
+    department.is_active = False
+    department.save(update_fields=["is_active"])
+    Region.objects.filter(pk=published.region_id).update(valid_to=timezone.localdate() - timedelta(days=1))
+    with pytest.raises(excel.ImportFailed) as exc:
+        excel.import_workbook(data, actor=dept_head)
+    assert f"事项 第3行：部门“{department.name}”已停用" in exc.value.errors
+    assert f"事项 第3行：区划代码“{published.region.code}”已废止" in exc.value.errors
+    assert not any(e.startswith("事项 第2行") for e in exc.value.errors)  # the existing item keeps its own
+    assert not ServiceItem.objects.filter(code="SCJG-NEW").exists()
