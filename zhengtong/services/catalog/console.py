@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from zhengtong.core.console import console_view, render_page
 from zhengtong.core.org.models import Department
-from zhengtong.core.permissions.checks import has_perm, require, scope_q
+from zhengtong.core.permissions.checks import has_perm, require
 from zhengtong.services.catalog import actions, excel, jsonform, queries
 from zhengtong.services.catalog.forms import (
     BundleForm,
@@ -236,9 +236,8 @@ def _form_errors(form, exc: actions.CatalogError) -> None:
 
 @console_view
 def topic_list(request: HttpRequest) -> HttpResponse:
-    actions.require_citywide(request.user, TOPIC)
-    events = LifeEvent.objects.annotate(item_count=Count("items", distinct=True),
-                                        bundle_count=Count("bundles", distinct=True))
+    events = queries.managed_life_events(request.user).annotate(item_count=Count("items", distinct=True),
+                                                                bundle_count=Count("bundles", distinct=True))
     return render_page(request, "catalog/console/topics.html", _("主题管理"), icon="tag", events=events)
 
 
@@ -260,8 +259,7 @@ def topic_create(request: HttpRequest) -> HttpResponse:
 
 @console_view
 def topic_edit(request: HttpRequest, code: str) -> HttpResponse:
-    actions.require_citywide(request.user, TOPIC)
-    event = get_object_or_404(LifeEvent, code=code)
+    event = queries.access_life_event(request.user, code)
     form = LifeEventForm(request.POST or None, initial=LifeEventForm.initial_from(event))
     if request.method == "POST" and form.is_valid():
         try:
@@ -283,8 +281,7 @@ def _topic_page(request: HttpRequest, event: LifeEvent, form, *, status: int = 2
 @console_view
 @require_POST
 def topic_delete(request: HttpRequest, code: str) -> HttpResponse:
-    actions.require_citywide(request.user, TOPIC)
-    event = get_object_or_404(LifeEvent, code=code)
+    event = queries.access_life_event(request.user, code)
     try:
         actions.do_delete_life_event(event, actor=request.user)
     except actions.CatalogConflict as exc:
@@ -296,16 +293,8 @@ def topic_delete(request: HttpRequest, code: str) -> HttpResponse:
 
 # ---------------------------------------------------------------- bundles (一件事管理)
 
-def _bundles(user):
-    require(user, BUNDLE)
-    return (Bundle.objects.filter(scope_q(user, BUNDLE, department_field="lead_department"))
-            .select_related("lead_department", "life_event"))
-
-
 def _bundle(request: HttpRequest, code: str) -> Bundle:
-    bundle = get_object_or_404(_bundles(request.user), code=code)
-    require(request.user, BUNDLE, department=bundle.lead_department)
-    return bundle
+    return queries.access_managed_bundle(request.user, code)
 
 
 def _lead_departments(user) -> list[Department]:
@@ -315,7 +304,7 @@ def _lead_departments(user) -> list[Department]:
 
 @console_view
 def bundle_list(request: HttpRequest) -> HttpResponse:
-    bundles = _bundles(request.user).annotate(item_count=Count("items"))
+    bundles = queries.managed_bundles(request.user).annotate(item_count=Count("items"))
     return render_page(request, "catalog/console/bundles.html", _("一件事管理"), icon="folder-open-inverse",
                        bundles=bundles)
 

@@ -1,5 +1,5 @@
 """Read-side helpers: the public catalog (published items only), bundle material lists, and
-the items a member of staff may maintain."""
+what a member of staff may maintain — items, bundles (drafts included) and life events."""
 
 from __future__ import annotations
 
@@ -10,14 +10,16 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from zhengtong.core.permissions.checks import require, scope_q
+from zhengtong.services.catalog.actions import require_citywide
 from zhengtong.services.catalog.models import (
     Bundle,
     ItemVersion,
+    LifeEvent,
     Material,
     ServiceItem,
     VersionStatus,
 )
-from zhengtong.services.catalog.registry import MANAGE
+from zhengtong.services.catalog.registry import BUNDLE, MANAGE, TOPIC
 
 FILTERS = ("q", "department", "life_event", "kind", "audience")
 
@@ -90,6 +92,37 @@ def exported_items(user) -> QuerySet[ServiceItem]:
 
 def public_bundles() -> QuerySet[Bundle]:
     return Bundle.objects.filter(published=True).select_related("lead_department", "life_event")
+
+
+def managed_bundles(user) -> QuerySet[Bundle]:
+    """Bundles, published or not, led by a department in the user's ``catalog.bundle.manage``
+    scope; 403 without it."""
+    require(user, BUNDLE)
+    return (Bundle.objects.filter(scope_q(user, BUNDLE, department_field="lead_department"))
+            .select_related("lead_department", "life_event"))
+
+
+def access_managed_bundle(user, code: str) -> Bundle:
+    """A bundle the user may maintain; 404 outside the scope, 403 without the action."""
+    bundle = managed_bundles(user).filter(code=code).first()
+    if bundle is None:
+        raise Http404(_("“一件事”不存在"))
+    require(user, BUNDLE, department=bundle.lead_department)
+    return bundle
+
+
+def managed_life_events(user) -> QuerySet[LifeEvent]:
+    """Every life event, for someone holding ``catalog.topic.manage`` city-wide; 403 otherwise."""
+    require_citywide(user, TOPIC)
+    return LifeEvent.objects.all()
+
+
+def access_life_event(user, code: str) -> LifeEvent:
+    """A life event to maintain: 403 without a city-wide grant (checked first), 404 if unknown."""
+    event = managed_life_events(user).filter(code=code).first()
+    if event is None:
+        raise Http404(_("主题不存在"))
+    return event
 
 
 @dataclass
