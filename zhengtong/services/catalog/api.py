@@ -1,6 +1,8 @@
 """Catalog API (mounted at /api/v1/catalog/): public search and guides, bundles, life events;
 for the departments, item maintenance (create, versions, edit, publish, discard) and the Excel
-export and import — the console's actions, called the same way."""
+export and import; for the catalog administrators, life events (create, edit, delete) and
+bundles (create, edit, publish, unpublish, drafts included) — the console's actions, called
+the same way."""
 
 from __future__ import annotations
 
@@ -29,9 +31,15 @@ from zhengtong.services.catalog.models import (
 )
 from zhengtong.services.catalog.registry import MANAGE
 from zhengtong.services.catalog.schemas import (
+    BundleIn,
     CatalogErrorOut,
     ItemIn,
+    LifeEventIn,
+    ManagedBundleOut,
+    ManagedBundleRow,
     ManagedItemOut,
+    ManagedLifeEventOut,
+    NewBundleIn,
     VersionIn,
     VersionOut,
     VersionRow,
@@ -208,12 +216,13 @@ def import_items(request: HttpRequest, file: File[UploadedFile], publish: Form[b
 
 FOUND = {403: ErrorOut, 404: ErrorOut}  # without the action; outside the scope, or unknown
 INVALID = {400: CatalogErrorOut}
-WRITE = {**FOUND, **INVALID, 409: CatalogErrorOut}  # 409: the version's state forbids it
+WRITE = {**FOUND, **INVALID, 409: CatalogErrorOut}  # 409: the object's state forbids it
 
 
 def _refused(exc: CatalogError) -> Status:
-    """A refused write: 409 for the version's state (publishing a published one), 400 with the
-    field errors otherwise. The action ran in one transaction, so nothing was written."""
+    """A refused write: 409 for the object's state (publishing a published version, deleting a
+    life event in use), 400 with the field errors otherwise. The action ran in one
+    transaction, so nothing was written."""
     if isinstance(exc, CatalogConflict):
         return Status(409, {"code": "conflict", "message": exc.message, "errors": exc.errors})
     return Status(400, {"code": "invalid", "message": exc.message, "errors": exc.errors})
@@ -337,3 +346,123 @@ def discard_version(request: HttpRequest, code: str, number: int):
 def export_items(request: HttpRequest, template: bool = False) -> HttpResponse:
     items = queries.exported_items(request.user)
     return excel.export_response(ServiceItem.objects.none() if template else items)
+
+
+# ---------------------------------------------------------------- life events (the console's 主题管理)
+
+def _managed_life_event(event: LifeEvent) -> dict[str, Any]:
+    return {"code": event.code, "name": event.name, "audience": event.audience,
+            "audience_label": event.get_audience_display(), "sort_order": event.sort_order,
+            "items": sorted(event.items.values_list("code", flat=True)),
+            "bundles": sorted(event.bundles.values_list("code", flat=True))}
+
+
+@router.post("/life-events", response={201: ManagedLifeEventOut, 403: ErrorOut, **INVALID},
+             summary="新建主题（须有全市范围的授权）")
+def create_life_event(request: HttpRequest, payload: LifeEventIn):
+    try:
+        event = actions.do_create_life_event(actor=request.user, data=payload.model_dump(exclude_unset=True))
+    except CatalogError as exc:
+        return _refused(exc)
+    return Status(201, _managed_life_event(event))
+
+
+@router.put("/life-events/{code}", response={200: ManagedLifeEventOut, **WRITE},
+            summary="修改主题（只改所给字段；items 给出时替换主题下的事项）")
+def edit_life_event(request: HttpRequest, code: str, payload: LifeEventIn):
+    event = queries.access_life_event(request.user, code)
+    data = {"code": event.code, "name": event.name, "audience": event.audience, "sort_order": event.sort_order,
+            **payload.model_dump(exclude_unset=True)}
+    try:
+        event = actions.do_update_life_event(event, actor=request.user, data=data)
+    except CatalogError as exc:
+        return _refused(exc)
+    return Status(200, _managed_life_event(event))
+
+
+@router.delete("/life-events/{code}", response={204: None, **FOUND, 409: CatalogErrorOut},
+               summary="删除主题（其下仍有事项或“一件事”时不能删除）")
+def delete_life_event(request: HttpRequest, code: str):
+    event = queries.access_life_event(request.user, code)
+    try:
+        actions.do_delete_life_event(event, actor=request.user)
+    except CatalogError as exc:
+        return _refused(exc)
+    return Status(204, None)
+
+
+# ---------------------------------------------------------------- bundles (the console's 一件事管理)
+
+def _managed_bundle(bundle: Bundle) -> dict[str, Any]:
+    """The bundle as stored (as the action left it), with what stands in the way of publishing it."""
+    bundle = Bundle.objects.select_related("lead_department", "life_event").get(pk=bundle.pk)
+    items = list(bundle.items.select_related("current").order_by("code"))
+    return {"code": bundle.code, "name": bundle.name, "description": bundle.description,
+            "lead_department": bundle.lead_department.code, "lead_department_name": bundle.lead_department.name,
+            "life_event": bundle.life_event.code if bundle.life_event_id else None,
+            "promised_days": bundle.promised_days, "form_schema": bundle.form_schema,
+            "items": [i.code for i in items], "published": bundle.published,
+            "problems": actions.publish_problems(items, bundle.form_schema, bundle.promised_days)}
+
+
+@router.get("/staff/bundles", response={200: list[ManagedBundleRow], 403: ErrorOut},
+            summary="本人可维护的“一件事”（按牵头部门，含未发布的）")
+def list_managed_bundles(request: HttpRequest):
+    bundles = queries.managed_bundles(request.user).annotate(item_count=Count("items"))
+    return Status(200, [{"code": b.code, "name": b.name, "lead_department": b.lead_department.code,
+                         "lead_department_name": b.lead_department.name,
+                         "life_event": b.life_event.code if b.life_event_id else None,
+                         "promised_days": b.promised_days, "published": b.published, "item_count": b.item_count}
+                        for b in bundles])
+
+
+@router.get("/staff/bundles/{code}", response={200: ManagedBundleOut, **FOUND},
+            summary="“一件事”详情（含未发布的；problems 为不能发布的原因）")
+def managed_bundle_detail(request: HttpRequest, code: str):
+    return Status(200, _managed_bundle(queries.access_managed_bundle(request.user, code)))
+
+
+@router.post("/bundles", response={201: ManagedBundleOut, 403: ErrorOut, **INVALID},
+             summary="新建“一件事”（未发布；牵头部门须在本人范围内）")
+def create_bundle(request: HttpRequest, payload: NewBundleIn):
+    data = payload.model_dump(exclude_unset=True)
+    try:
+        bundle = actions.do_create_bundle(actor=request.user, code=data.pop("code"), data=data)
+    except CatalogError as exc:
+        return _refused(exc)
+    return Status(201, _managed_bundle(bundle))
+
+
+@router.put("/bundles/{code}", response={200: ManagedBundleOut, **WRITE},
+            summary="修改“一件事”（只改所给字段；已发布的须仍满足发布条件）")
+def edit_bundle(request: HttpRequest, code: str, payload: BundleIn):
+    bundle = queries.access_managed_bundle(request.user, code)
+    current = actions.bundle_snapshot(bundle)
+    data = {**{name: current[name] for name in actions.BUNDLE_FIELDS}, **payload.model_dump(exclude_unset=True)}
+    try:
+        bundle = actions.do_update_bundle(bundle, actor=request.user, data=data)
+    except CatalogError as exc:
+        return _refused(exc)
+    return Status(200, _managed_bundle(bundle))
+
+
+@router.post("/bundles/{code}/publish", response={200: ManagedBundleOut, **WRITE},
+             summary="发布“一件事”（不满足发布条件时 409，errors 列出原因）")
+def publish_bundle(request: HttpRequest, code: str):
+    bundle = queries.access_managed_bundle(request.user, code)
+    try:
+        bundle = actions.do_publish_bundle(bundle, actor=request.user)
+    except CatalogError as exc:
+        return _refused(exc)
+    return Status(200, _managed_bundle(bundle))
+
+
+@router.post("/bundles/{code}/unpublish", response={200: ManagedBundleOut, **WRITE},
+             summary="停止“一件事”的申报（已提交的办件继续办理）")
+def unpublish_bundle(request: HttpRequest, code: str):
+    bundle = queries.access_managed_bundle(request.user, code)
+    try:
+        bundle = actions.do_unpublish_bundle(bundle, actor=request.user)
+    except CatalogError as exc:
+        return _refused(exc)
+    return Status(200, _managed_bundle(bundle))

@@ -1,4 +1,5 @@
-"""Request and answer shapes of the catalog maintenance API (/api/v1/catalog/items/…/versions).
+"""Request and answer shapes of the catalog maintenance API (/api/v1/catalog/items/…/versions,
+/life-events, /bundles, /staff/bundles).
 
 Input fields are typed loosely on purpose (a number may come as text, a list or schema in any
 shape): the catalog actions check them and answer with per-field messages in the platform's
@@ -119,6 +120,67 @@ class ManagedItemOut(Schema):
     current_version: int | None  # None until a version is published
     life_events: list[str]
     draft: VersionOut
+
+
+class LifeEventIn(Schema):
+    """A life event (主题); on an edit, only the fields given change."""
+
+    code: str | None = None  # an edit may rename it
+    name: str | None = None
+    audience: str | None = None  # citizen | enterprise | both (default)
+    sort_order: Number = None  # default 100
+    items: list[str] | None = None  # item codes filed under it; given: replaces the list
+
+
+class ManagedLifeEventOut(Schema):
+    code: str
+    name: str
+    audience: str
+    audience_label: str
+    sort_order: int
+    items: list[str]  # every item filed under it, drafts included
+    bundles: list[str]  # every bundle shown under it, unpublished ones included
+
+
+class BundleIn(Schema):
+    """A bundle (一件事); on an edit, only the fields given change (the code cannot)."""
+
+    name: str | None = None
+    description: str | None = None
+    items: list[str] | None = None  # item codes, each with a published version
+    life_event: str | None = None  # life-event code; empty or null: none
+    lead_department: str | None = None  # department code in your scope
+    form_schema: Any = None  # combined form; empty: merge the items' forms when someone applies
+    promised_days: Number = None
+
+
+class NewBundleIn(BundleIn):
+    code: str
+
+
+class ManagedBundleRow(Schema):
+    code: str
+    name: str
+    lead_department: str
+    lead_department_name: str
+    life_event: str | None
+    promised_days: int
+    published: bool
+    item_count: int
+
+
+class ManagedBundleOut(Schema):
+    code: str
+    name: str
+    description: str
+    lead_department: str
+    lead_department_name: str
+    life_event: str | None
+    promised_days: int
+    form_schema: dict[str, Any]
+    items: list[str]
+    published: bool
+    problems: dict[str, str]  # why it may not be (or stay) published, as the console shows; {} when it may
 
 
 class CatalogErrorOut(Schema):
