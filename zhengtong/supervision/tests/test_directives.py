@@ -46,6 +46,7 @@ def test_a_late_reply_is_marked_and_shown_red(client, city, supervisor, dept_hea
     login_staff(client, supervisor)
     page = client.get("/console/supervision/directives/").content.decode()
     assert f'data-directive="{urge.pk}" data-late="1"' in page
+    assert "逾期答复" in page and "已逾期" not in page  # replied, late: not overdue any more
     assert "逾期答复" in client.get(f"/console/supervision/directives/{urge.pk}/").content.decode()
 
 
@@ -55,6 +56,7 @@ def test_an_unanswered_urge_past_its_deadline_shows_red(client, city, supervisor
     login_staff(client, supervisor)
     page = client.get("/console/supervision/directives/").content.decode()
     assert f'data-directive="{urge.pk}" data-late="1"' in page
+    assert "已逾期" in page and "逾期答复" not in page
 
 
 def test_a_second_reply_is_a_conflict(city, supervisor, dept_head):
