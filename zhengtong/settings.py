@@ -134,6 +134,7 @@ TEMPLATES = [
         "DIRS": [BASE_DIR / "zhengtong" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
+            "builtins": ["zhengtong.core.templatetags.labels"],  # {% colon %}
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",

@@ -171,3 +171,13 @@ def test_a_case_type_and_an_action_are_labelled_in_the_readers_language():
     with translation.override("en"):
         assert (str(acceptance.label), str(view.label)) == ("Case acceptance", "View time-limited cases")
     assert (str(acceptance.label), str(view.label)) == ("办件受理", "查看时限案件")
+
+
+def test_a_label_and_its_value_are_joined_in_the_readers_language():
+    from django.template import engines
+    from django.utils import translation
+
+    page = engines["django"].from_string('{% load i18n %}{% translate "事项编码" %}{% colon %}SCJG-001')
+    assert page.render({}) == "事项编码：SCJG-001"
+    with translation.override("en"):
+        assert page.render({}) == "Item code: SCJG-001"
