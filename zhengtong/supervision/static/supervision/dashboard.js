@@ -14,7 +14,7 @@
     el("zt-statutory").textContent = d.statutory_over;
     chart("zt-status").setOption({
       title: { text: el("zt-status").dataset.title }, tooltip: { trigger: "item" },
-      series: [{ type: "pie", radius: ["35%", "65%"], data: d.status.map(function (s) {
+      series: [{ type: "pie", radius: ["35%", "65%"], label: { width: 110, overflow: "break" }, data: d.status.map(function (s) {
         return { name: s.name, value: s.value, itemStyle: { color: colors[s.code] } }; }) }]
     });
     chart("zt-trend").setOption({
