@@ -181,7 +181,7 @@ def _life_event(event: LifeEvent, item_count: int) -> dict[str, Any]:
 @router.get("/life-events", response=list[LifeEventOut], auth=None, summary="主题列表（含已发布事项数）")
 def list_life_events(request: HttpRequest):
     events = LifeEvent.objects.annotate(published=Count("items", filter=Q(items__current__status="published"),
-                                                        distinct=True))
+                                                        distinct=True)).order_by("sort_order", "code")
     return [_life_event(e, e.published) for e in events]
 
 

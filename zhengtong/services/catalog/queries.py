@@ -98,8 +98,9 @@ def managed_bundles(user) -> QuerySet[Bundle]:
     """Bundles, published or not, led by a department in the user's ``catalog.bundle.manage``
     scope; 403 without it."""
     require(user, BUNDLE)
+    # ordered here: a model's Meta.ordering is not applied to the GROUP BY queries that count items
     return (Bundle.objects.filter(scope_q(user, BUNDLE, department_field="lead_department"))
-            .select_related("lead_department", "life_event"))
+            .select_related("lead_department", "life_event").order_by("code"))
 
 
 def access_managed_bundle(user, code: str) -> Bundle:
@@ -114,7 +115,7 @@ def access_managed_bundle(user, code: str) -> Bundle:
 def managed_life_events(user) -> QuerySet[LifeEvent]:
     """Every life event, for someone holding ``catalog.topic.manage`` city-wide; 403 otherwise."""
     require_citywide(user, TOPIC)
-    return LifeEvent.objects.all()
+    return LifeEvent.objects.order_by("sort_order", "code")  # explicit: the console counts with GROUP BY
 
 
 def access_life_event(user, code: str) -> LifeEvent:
