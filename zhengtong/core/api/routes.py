@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from ninja import Router, Schema
 from ninja.errors import ValidationError as NinjaValidationError
 
@@ -92,12 +94,12 @@ api.add_router("/", router)
 
 @api.exception_handler(PermissionDenied)
 def _forbidden(request, exc):
-    return api.create_response(request, {"code": "forbidden", "message": str(exc) or "没有权限"}, status=403)
+    return api.create_response(request, {"code": "forbidden", "message": str(exc) or _("没有权限")}, status=403)
 
 
 @api.exception_handler(Http404)
 def _not_found(request, exc):
-    return api.create_response(request, {"code": "not_found", "message": str(exc) or "对象不存在"}, status=404)
+    return api.create_response(request, {"code": "not_found", "message": str(exc) or _("对象不存在")}, status=404)
 
 
 @api.exception_handler(IdentifierError)
@@ -108,15 +110,18 @@ def _bad_identifier(request, exc):
 @api.exception_handler(NinjaValidationError)
 def _schema_invalid(request, exc):
     """Ninja's schema errors as 400 with the platform's error shape (not ninja's 422)."""
+    colon, separator = pgettext("label separator", "："), pgettext("list separator", "；")
     details = []
     for error in exc.errors:
-        where = ".".join(str(p) for p in error.get("loc", ())[1:]) or "请求"
-        details.append(f"{where}：{error.get('msg', '格式不正确')}")
-    message = "请求数据不符合接口要求：" + "；".join(details)
+        where = ".".join(str(p) for p in error.get("loc", ())[1:]) or _("请求")
+        what = error.get("msg") or _("格式不正确")
+        details.append(f"{where}{colon}{what}")
+    message = _("请求数据不符合接口要求") + colon + separator.join(details)
     return api.create_response(request, {"code": "invalid_request", "message": message, "errors": exc.errors},
                                status=400)
 
 
 @api.exception_handler(ValidationError)
 def _invalid(request, exc):
-    return api.create_response(request, {"code": "invalid", "message": "；".join(exc.messages)}, status=400)
+    return api.create_response(request, {"code": "invalid", "message": pgettext("list separator", "；")
+                                         .join(exc.messages)}, status=400)

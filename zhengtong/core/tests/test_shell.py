@@ -37,7 +37,14 @@ def test_api_schema_errors_are_400_with_a_chinese_message(client, db):
     response = client.post("/api/v1/identifiers/id-number", {"wrong": 1}, content_type="application/json")
     assert response.status_code == 400
     body = response.json()
-    assert body["code"] == "invalid_request" and "请求数据不符合接口要求" in body["message"]
+    assert body["code"] == "invalid_request" and body["message"].startswith("请求数据不符合接口要求：")
+
+
+def test_api_errors_read_in_the_clients_language(client, db):
+    response = client.post("/api/v1/identifiers/id-number", {"wrong": 1}, content_type="application/json",
+                           headers={"Accept-Language": "en"})
+    assert response.status_code == 400
+    assert response.json()["message"].startswith("The request does not match the API: ")
 
 
 def test_openapi_document_is_served(client, db):
