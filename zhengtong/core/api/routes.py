@@ -5,13 +5,13 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 from ninja import Router, Schema
 from ninja.errors import ValidationError as NinjaValidationError
 
 from zhengtong.api import api
 from zhengtong.core.identifiers import IdentifierError, mask_id_number, person_facts
 from zhengtong.core.org.models import Department, Region
+from zhengtong.lib import labels
 
 router = Router(tags=["core"])
 
@@ -110,7 +110,7 @@ def _bad_identifier(request, exc):
 @api.exception_handler(NinjaValidationError)
 def _schema_invalid(request, exc):
     """Ninja's schema errors as 400 with the platform's error shape (not ninja's 422)."""
-    colon, separator = pgettext("label separator", "："), pgettext("list separator", "；")
+    colon, separator = labels.colon(), labels.list_separator()
     details = []
     for error in exc.errors:
         where = ".".join(str(p) for p in error.get("loc", ())[1:]) or _("请求")
@@ -123,5 +123,5 @@ def _schema_invalid(request, exc):
 
 @api.exception_handler(ValidationError)
 def _invalid(request, exc):
-    return api.create_response(request, {"code": "invalid", "message": pgettext("list separator", "；")
-                                         .join(exc.messages)}, status=400)
+    return api.create_response(request, {"code": "invalid", "message": labels.list_separator().join(exc.messages)},
+                               status=400)

@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 from django import template
-from django.utils.translation import pgettext
+
+from zhengtong.lib import labels
 
 register = template.Library()
 
-
-@register.simple_tag
-def colon() -> str:
-    """What follows a label before its value, in the reader's language: "：" in Chinese,
-    ": " in English ("事项编码：SCJG-001" / "Item code: SCJG-001")."""
-    return pgettext("label separator", "：")
+# {% colon %}: "：" in Chinese, ": " in English, between a translated label and its value
+register.simple_tag(labels.colon, name="colon")

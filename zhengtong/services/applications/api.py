@@ -124,13 +124,8 @@ class SubmitIn(Schema):
     delivery_address: str = ""
 
 
-class IntakeIn(Schema):
-    item_code: str
+class IntakeIn(SubmitIn):  # materials: attachments the clerk uploaded (the scans)
     applicant: str  # the walk-in applicant's 公民身份号码 or 统一社会信用代码 (a real-name user)
-    data: dict[str, Any]
-    materials: dict[str, int] = {}  # catalog material id → attachment id the clerk uploaded (scans)
-    delivery: str = "download"
-    delivery_address: str = ""
 
 
 class BundleSubmitIn(Schema):
@@ -340,10 +335,7 @@ def intake(request: HttpRequest, payload: IntakeIn):
         app, accepted = actions.check_window_intake(item.current if item else None, sub, actor=request.user)
     except ApplicationError as exc:
         return _err(exc)
-    # the clerk filed it, whichever department accepts it: read it back without a scope check
-    fresh = Application.objects.select_related("item_version__item", "department", "acceptance_case",
-                                               "processing_case").get(pk=app.pk)
-    return Answer(201, {**case_out(fresh), "accepted": accepted})
+    return Answer(201, {**case_out(app), "accepted": accepted})
 
 
 @router.post("/staff/cases/{number}/accept", response={200: CaseOut, **ERRORS}, summary="受理")

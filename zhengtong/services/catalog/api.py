@@ -351,9 +351,7 @@ def export_items(request: HttpRequest, template: bool = False) -> HttpResponse:
 # ---------------------------------------------------------------- life events (the console's 主题管理)
 
 def _managed_life_event(event: LifeEvent) -> dict[str, Any]:
-    return {"code": event.code, "name": event.name, "audience": event.audience,
-            "audience_label": event.get_audience_display(), "sort_order": event.sort_order,
-            "items": sorted(event.items.values_list("code", flat=True)),
+    return {**actions.life_event_snapshot(event), "audience_label": event.get_audience_display(),
             "bundles": sorted(event.bundles.values_list("code", flat=True))}
 
 
